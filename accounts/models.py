@@ -1,0 +1,209 @@
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.managers import UserManager
+from accounts.roles import CONTENT_ROLES, MFA_REQUIRED_ROLES, STAFF_ROLES, Role
+
+
+class Organisation(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.TextChoices):
+    DUTCH = "nl", _("Dutch")
+    ENGLISH = "en", _("English")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    NON_BINARY = "non_binary", _("Non-binary")
+    OTHER = "other", _("Other")
+
+
+class NotificationChoice(models.TextChoices):
+    IMMEDIATE = "immediate", _("Soon after a message arrives")
+    DAILY = "daily", _("Once a day")
+    OFF = "off", _("Never")
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("admin site access"), default=False, editable=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    message_notifications = models.CharField(
+        _("e-mail about new messages"),
+        max_length=10,
+        choices=NotificationChoice.choices,
+        default=NotificationChoice.IMMEDIATE,
+    )
+    # Restriction of processing (regulation 1.2.6.4): the data is kept but not processed.
+    processing_restricted_at = models.DateTimeField(
+        _("processing restricted since"), null=True, blank=True
+    )
+    restriction_reason = models.CharField(
+        _("reason for the restriction"), max_length=300, blank=True
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name()
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        self.is_staff = self.role == Role.IT_ADMIN
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name
+
+    @property
+    def is_coach(self):
+        return self.role == Role.COACH
+
+    @property
+    def is_coachee(self):
+        return self.role == Role.COACHEE
+
+    @property
+    def is_org_manager(self):
+        return self.role == Role.ORG_MANAGER
+
+    @property
+    def is_pluform_staff(self):
+        return self.role in STAFF_ROLES
+
+    @property
+    def may_hold_content(self):
+        return self.role in CONTENT_ROLES
+
+    @property
+    def requires_mfa(self):
+        return self.role in MFA_REQUIRED_ROLES
+
+    @property
+    def processing_restricted(self):
+        """The one predicate every content app asks before it processes this subject."""
+        return self.processing_restricted_at is not None
+
+
+class CoachProfile(models.Model):
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="coach_profile")
+    licence_started_on = models.DateField(_("licence start"), null=True, blank=True)
+    licence_ended_on = models.DateField(_("licence end"), null=True, blank=True)
+    billing_address = models.TextField(_("billing address"), blank=True)
+    invoice_email = models.EmailField(_("invoice e-mail address"), blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("coach profile")
+        verbose_name_plural = _("coach profiles")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class Trajectory(models.Model):
+    """A coachee's coaching trajectory with one or more coaches. Retention counts from its end."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="trajectories"
+    )
+    coachee = models.ForeignKey(
+        User,
+        verbose_name=_("coachee"),
+        on_delete=models.CASCADE,
+        related_name="trajectories",
+        limit_choices_to={"role": Role.COACHEE},
+    )
+    coaches = models.ManyToManyField(
+        User,
+        verbose_name=_("coaches"),
+        through="TrajectoryCoach",
+        related_name="coached_trajectories",
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        ordering = ["-started_on"]
+
+    def __str__(self):
+        return self.title or _("Trajectory of %(name)s") % {"name": self.coachee}
+
+    @property
+    def is_active(self):
+        return self.ended_on is None or self.ended_on >= timezone.localdate()
+
+
+class TrajectoryCoach(models.Model):
+    trajectory = models.ForeignKey(Trajectory, on_delete=models.CASCADE)
+    coach = models.ForeignKey(User, on_delete=models.CASCADE, limit_choices_to={"role": Role.COACH})
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("coach of a trajectory")
+        verbose_name_plural = _("coaches of trajectories")
+        constraints = [
+            models.UniqueConstraint(fields=["trajectory", "coach"], name="one_assignment"),
+        ]
+
+    def __str__(self):
+        return f"{self.coach} - {self.trajectory}"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PluformConfig(AppConfig):
+    name = "pluform"
+    verbose_name = "Pluform"

@@ -1,0 +1,128 @@
+"""Shared test actors: one fixture per role, plus strangers from another organisation."""
+
+import pytest
+from django.conf import settings
+
+from accounts.roles import Role
+from tests.factories.accounts import (
+    CoacheeFactory,
+    CoachFactory,
+    OrganisationFactory,
+    StaffFactory,
+    TrajectoryFactory,
+    UserFactory,
+)
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
+        },
+    }
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Praktijk De Linde")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return OrganisationFactory(name="Elders Coaching")
+
+
+@pytest.fixture
+def coach(organisation):
+    return CoachFactory(organisation=organisation, first_name="Carla", email="coach@example.com")
+
+
+@pytest.fixture
+def coachee(organisation):
+    return CoacheeFactory(organisation=organisation, first_name="Eva", email="coachee@example.com")
+
+
+@pytest.fixture
+def trajectory(coach, coachee):
+    return TrajectoryFactory(coachee=coachee, coaches=[coach])
+
+
+@pytest.fixture
+def other_coach(organisation):
+    """A coach of the same organisation who is not the coachee's coach."""
+    return CoachFactory(organisation=organisation, first_name="Otto")
+
+
+@pytest.fixture
+def org_manager(organisation):
+    return UserFactory(organisation=organisation, role=Role.ORG_MANAGER, first_name="Olga")
+
+
+@pytest.fixture
+def customer_service(db):
+    return StaffFactory(role=Role.CUSTOMER_SERVICE)
+
+
+@pytest.fixture
+def ict_line_manager(db):
+    return StaffFactory(role=Role.ICT_LINE_MANAGER)
+
+
+@pytest.fixture
+def account_manager(db):
+    return StaffFactory(role=Role.ACCOUNT_MANAGER)
+
+
+@pytest.fixture
+def it_admin(db):
+    return StaffFactory(role=Role.IT_ADMIN)
+
+
+@pytest.fixture
+def stranger_coach(other_organisation):
+    return CoachFactory(organisation=other_organisation, first_name="Sven")
+
+
+@pytest.fixture
+def stranger_coachee(other_organisation, stranger_coach):
+    coachee = CoacheeFactory(organisation=other_organisation, first_name="Saar")
+    TrajectoryFactory(coachee=coachee, coaches=[stranger_coach])
+    return coachee
+
+
+@pytest.fixture
+def actors(
+    coach,
+    coachee,
+    trajectory,
+    other_coach,
+    org_manager,
+    customer_service,
+    ict_line_manager,
+    account_manager,
+    it_admin,
+    stranger_coach,
+    stranger_coachee,
+):
+    """Every role, keyed by the names the access matrix uses."""
+    return {
+        "coach": coach,
+        "coachee": coachee,
+        "other_coach": other_coach,
+        "org_manager": org_manager,
+        "customer_service": customer_service,
+        "ict_line_manager": ict_line_manager,
+        "account_manager": account_manager,
+        "it_admin": it_admin,
+        "stranger_coach": stranger_coach,
+        "stranger_coachee": stranger_coachee,
+    }
