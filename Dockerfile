@@ -1,0 +1,20 @@
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libmagic1 gettext \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 1000 pluform
+
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install --upgrade pip && pip install .
+COPY . .
+RUN pip install --no-deps . \
+    && pybabel compile -d locale -D django || python manage.py compilemessages \
+    && DJANGO_DEBUG=1 PLUFORM_VAR_DIR=/tmp/build python manage.py collectstatic --no-input \
+    && rm -rf /tmp/build
+
+USER pluform
+EXPOSE 8000
+CMD ["gunicorn", "pluform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -1,0 +1,24 @@
+"""docker-compose.yml describes the production stack: web, worker, beat, PostgreSQL, Redis."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_compose_file_has_every_service_with_a_health_check():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    for name in ("web", "worker", "beat", "db", "redis"):
+        assert "healthcheck" in services[name], name
+    assert "gunicorn" in services["web"]["command"]
+    assert services["web"]["environment"]["DJANGO_DEBUG"] == "0"
+    assert services["worker"]["command"][:3] == ["celery", "-A", "pluform"]
+    assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make run" in readme and "make test" in readme

@@ -1,0 +1,38 @@
+"""Every page is served with a strict CSP and loads nothing from a third-party host."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTERNAL = re.compile(r"""(?:src|href|action)\s*=\s*["']\s*(?:https?:)?//""", re.IGNORECASE)
+
+
+def _templates():
+    for folder in [ROOT / "templates", *ROOT.glob("*/templates")]:
+        yield from folder.rglob("*.html")
+
+
+def test_no_template_loads_anything_from_another_host():
+    offenders = [str(path) for path in _templates() if EXTERNAL.search(path.read_text())]
+    assert not offenders
+
+
+@pytest.mark.django_db
+def test_pages_carry_a_content_security_policy_without_other_hosts(client):
+    response = client.get(reverse("account_login"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "http" not in policy.replace("'self'", "")
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_health_check_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"

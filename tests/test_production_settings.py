@@ -1,0 +1,58 @@
+"""Production mode refuses weak configuration and passes Django's deployment checks."""
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PLUFORM_")}
+    environment.pop("DATABASE_URL", None)
+    environment.update(env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _production_env():
+    return {
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(60),
+        "PLUFORM_MASTER_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
+        "ALLOWED_HOSTS": "pluform.example.com",
+    }
+
+
+def test_production_passes_the_deployment_checks_without_silencing_any():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 silenced" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "PLUFORM_MASTER_KEYS", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    env = _production_env()
+    env[missing] = ""
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    env = _production_env()
+    env["SECRET_KEY"] = "too-short"
+    result = _manage("check", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
