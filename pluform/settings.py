@@ -316,6 +316,7 @@ PLUFORM_MAX_IMAGE_PIXELS = envint("MAX_IMAGE_PIXELS", 40_000_000)
 
 if TESTING:
     WHITENOISE_AUTOREFRESH = True
+    INSTALLED_APPS.append("tests.cryptoapp")
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     CELERY_TASK_ALWAYS_EAGER = True

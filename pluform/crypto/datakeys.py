@@ -8,11 +8,12 @@ import os
 import uuid
 from contextvars import ContextVar
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pluform.crypto.errors import DataKeyDestroyed, DataKeyMissing, TamperedCiphertext
+from pluform.crypto.errors import DataKeyDestroyed, DataKeyMissing, WrongMasterKey
 from pluform.crypto.keyring import master_keys
 from pluform.crypto.models import DataKey
 
@@ -45,12 +46,11 @@ def unwrap(row: DataKey) -> bytes:
     if row.destroyed_at is not None or not row.wrapped:
         raise DataKeyDestroyed(row.id)
     blob = bytes(row.wrapped)
+    master = master_keys().get(row.master_key_id)
     try:
-        return master_keys().get(row.master_key_id).decrypt(blob[:12], blob[12:], _aad(row.id))
-    except Exception as exc:
-        if exc.__class__.__name__ == "InvalidTag":
-            raise TamperedCiphertext(f"data key {row.id}") from None
-        raise
+        return master.decrypt(blob[:12], blob[12:], _aad(row.id))
+    except InvalidTag:
+        raise WrongMasterKey(row.master_key_id, row.id) from None
 
 
 def key_for_scope(scope: str) -> tuple[uuid.UUID, AESGCM]:
@@ -89,7 +89,12 @@ def key_by_id(key_id: uuid.UUID) -> AESGCM:
 
 
 def destroy_scope(scope: str) -> int:
-    """Crypto-shred every piece of content encrypted for ``scope``."""
+    """Crypto-shred every piece of content encrypted for ``scope``.
+
+    The wrapped key is blanked in place, so the content, wherever copies of it live,
+    can no longer be decrypted. This unit of work forgets its cached keys at once; other
+    requests and tasks forget theirs when they end.
+    """
     count = DataKey.objects.filter(scope=scope, destroyed_at__isnull=True).update(
         wrapped=b"", destroyed_at=timezone.now()
     )
