@@ -62,26 +62,38 @@ class ActivityMiddleware:
 
 
 class EnforceMFAMiddleware:
-    """Coaches, organisation managers and staff reach only MFA setup until they have it."""
+    """Coaches, organisation managers and staff reach only MFA setup until they have it.
+
+    Once a user has an authenticator app the session remembers it, so this costs one query
+    per session, not per request (professionals cannot remove their app: see MFAAdapter).
+    """
+
+    SESSION_KEY = "pluform_mfa_ok"
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = request.user
-        if user.is_authenticated and user.requires_mfa and not self._allowed(request.path):
+        if (
+            user.is_authenticated
+            and user.requires_mfa
+            and request.session.get(self.SESSION_KEY) != str(user.pk)
+            and not self._allowed(request.path)
+        ):
             from allauth.mfa.models import Authenticator
 
             if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 return redirect("mfa_activate_totp")
+            request.session[self.SESSION_KEY] = str(user.pk)
         return self.get_response(request)
 
     @staticmethod
     def _allowed(path):
+        # Everything under /accounts/2fa/: activation, and the recovery codes shown right after.
         allowed = (
-            reverse("mfa_activate_totp"),
-            reverse("account_logout"),
             reverse("mfa_index"),
+            reverse("account_logout"),
             reverse("account_reauthenticate"),
             reverse("set_language"),
             settings.STATIC_URL,

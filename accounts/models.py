@@ -186,7 +186,9 @@ class Trajectory(models.Model):
         ordering = ["-started_on"]
 
     def __str__(self):
-        return self.title or _("Trajectory of %(name)s") % {"name": self.coachee}
+        # Not the title: the title may say why someone is coached, and this string shows up
+        # in admin breadcrumbs and logs that the organisation manager reads.
+        return _("Trajectory of %(name)s") % {"name": self.coachee}
 
     @property
     def is_active(self):
@@ -207,3 +209,150 @@ class TrajectoryCoach(models.Model):
 
     def __str__(self):
         return f"{self.coach} - {self.trajectory}"
+
+
+class LoginAttempt(models.Model):
+    """One login attempt (success or failure) for IT monitoring. Never holds a password."""
+
+    class Outcome(models.TextChoices):
+        LOGGED_IN = "logged_in", _("Logged in")
+        PASSWORD_OK = "password_ok", _("Password correct, second factor pending")
+        BAD_CREDENTIALS = "bad_credentials", _("Wrong e-mail address or password")
+        BAD_MFA_CODE = "bad_mfa_code", _("Wrong two-factor code")
+        RATE_LIMITED = "rate_limited", _("Refused: too many attempts")
+
+    email = models.CharField(_("e-mail address as typed"), max_length=254, blank=True)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_attempts",
+    )
+    success = models.BooleanField(_("success"))
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    ip_network = models.CharField(_("IP network"), max_length=50, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login attempts")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["email", "-at"], name="loginattempt_email_at")]
+
+    def __str__(self):
+        return f"{self.email or '-'} {self.get_outcome_display()}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A one-time invitation to join an organisation as coach or coachee.
+
+    Only a hash of the token is stored; the link in the e-mail is the only copy of the token.
+    """
+
+    INVITABLE_ROLES = (Role.COACH, Role.COACHEE)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"),
+        max_length=20,
+        choices=[(role.value, role.label) for role in INVITABLE_ROLES],
+    )
+    language = models.CharField(
+        _("language of the invitation"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.DUTCH,
+    )
+    coach = models.ForeignKey(
+        User,
+        verbose_name=_("coach"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"role": Role.COACH},
+        help_text=_("For a coachee: the coach of their trajectory."),
+    )
+    invited_by = models.ForeignKey(
+        User,
+        verbose_name=_("invited by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="invitations_sent",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def status(self):
+        if self.accepted_at:
+            return _("accepted")
+        if self.revoked_at:
+            return _("revoked")
+        if self.expires_at <= timezone.now():
+            return _("expired")
+        return _("pending")
+
+    @property
+    def is_pending(self):
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class OrganisationCoach(User):
+    """The coaches of an organisation, as the organisation manager sees them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("coach")
+        verbose_name_plural = _("coaches")
+
+
+class OrganisationCoachee(User):
+    """The coachees of an organisation, as the organisation manager sees them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("coachee")
+        verbose_name_plural = _("coachees")

@@ -1,5 +1,8 @@
+from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 
+from accounts import emails
 from accounts.models import Trajectory, TrajectoryCoach
 from accounts.signals import coach_assigned, coach_unassigned, trajectory_started
 
@@ -7,9 +10,14 @@ from accounts.signals import coach_assigned, coach_unassigned, trajectory_starte
 @transaction.atomic
 def start_trajectory(*, coachee, coaches, organisation, started_on=None, title="") -> Trajectory:
     kwargs = {"started_on": started_on} if started_on else {}
-    trajectory = Trajectory.objects.create(
-        coachee=coachee, organisation=organisation, title=title, **kwargs
-    )
+    trajectory = Trajectory(coachee=coachee, organisation=organisation, title=title, **kwargs)
+    return save_new_trajectory(trajectory, coaches)
+
+
+@transaction.atomic
+def save_new_trajectory(trajectory: Trajectory, coaches=()) -> Trajectory:
+    """Saves a trajectory built elsewhere (e.g. an admin form) and tells the other apps."""
+    trajectory.save()
     trajectory_started.send(sender=Trajectory, trajectory=trajectory)
     for coach in coaches:
         assign_coach(trajectory, coach)
@@ -28,3 +36,26 @@ def unassign_coach(trajectory: Trajectory, coach) -> None:
     deleted, _ = TrajectoryCoach.objects.filter(trajectory=trajectory, coach=coach).delete()
     if deleted:
         coach_unassigned.send(sender=Trajectory, trajectory=trajectory, coach=coach)
+
+
+@transaction.atomic
+def change_email(user, new_email: str) -> None:
+    """Replaces the login address everywhere allauth looks, and warns the old address."""
+    old_email = user.email
+    user.email = new_email.strip().lower()
+    user.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).delete()
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    transaction.on_commit(lambda: emails.send_email_changed(user, old_email))
+
+
+def restrict_processing(user, reason: str) -> None:
+    user.processing_restricted_at = timezone.now()
+    user.restriction_reason = reason
+    user.save(update_fields=["processing_restricted_at", "restriction_reason"])
+
+
+def lift_restriction(user) -> None:
+    user.processing_restricted_at = None
+    user.restriction_reason = ""
+    user.save(update_fields=["processing_restricted_at", "restriction_reason"])

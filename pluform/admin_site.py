@@ -1,20 +1,84 @@
-"""The Django admin at /admin/, for IT administrators only."""
+"""The Django admin at /admin/, for IT administrators only, and the pieces the scoped
+organisation admin (/organisation/) shares with it.
+
+Access goes by role, not by Django's model permissions: nobody holds those, and no
+content model is registered on either site.
+"""
+
+from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 
-class PluformAdminSite(admin.AdminSite):
+class RoleAdminSiteMixin:
+    """An admin site for one role: others get a 403, visitors the normal login page."""
+
+    allowed_role = None
+
+    def has_permission(self, request):
+        user = request.user
+        return user.is_active and user.is_authenticated and user.role == self.allowed_role
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(inner)
+        def checked(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return checked
+
+    def login(self, request, extra_context=None):
+        from django.contrib.auth.views import redirect_to_login
+
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", request.path))
+
+    def password_change(self, request, extra_context=None):
+        return redirect("account_change_password")
+
+
+class RoleModelAdminMixin:
+    """Grants every admin permission to the site's role, and nothing to anyone else."""
+
+    allowed_role = None
+
+    def _allowed(self, request):
+        user = request.user
+        return user.is_active and user.is_authenticated and user.role == self.allowed_role
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_add_permission(self, request, *args):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request)
+
+
+class ITAdminMixin(RoleModelAdminMixin):
+    allowed_role = "it_admin"
+
+
+class PluformAdminSite(RoleAdminSiteMixin, admin.AdminSite):
     site_header = _("Pluform administration")
     site_title = _("Pluform administration")
     index_title = _("IT administration")
-
-    def has_permission(self, request):
-        from accounts.roles import Role
-
-        user = request.user
-        return user.is_active and user.is_authenticated and user.role == Role.IT_ADMIN
+    allowed_role = "it_admin"
 
 
 class PluformAdminConfig(AdminConfig):

@@ -186,6 +186,7 @@ ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pluform"
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 
 # django-guardian: no anonymous user object; object permissions live in direct FK tables.
 ANONYMOUS_USER_NAME = None

@@ -1,0 +1,40 @@
+"""Who may invite whom, and the one loader for invitations."""
+
+from django.http import Http404
+
+from accounts.models import Invitation, User
+from accounts.roles import Role
+
+INVITER_ROLES = frozenset({Role.COACH, Role.ORG_MANAGER})
+
+
+def may_invite(user) -> bool:
+    return (
+        user.is_authenticated
+        and user.role in INVITER_ROLES
+        and user.organisation_id is not None
+        and not user.processing_restricted
+    )
+
+
+def invitations_for(user):
+    """A coach sees the invitations they sent; an organisation manager their organisation's."""
+    if not may_invite(user):
+        return Invitation.objects.none()
+    qs = Invitation.objects.filter(organisation_id=user.organisation_id)
+    if user.role == Role.COACH:
+        qs = qs.filter(invited_by=user)
+    return qs.select_related("coach", "invited_by")
+
+
+def get_invitation_for(user, uuid) -> Invitation:
+    invitation = invitations_for(user).filter(uuid=uuid).first()
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+def coaches_of_organisation(organisation_id):
+    return User.objects.filter(
+        organisation_id=organisation_id, role=Role.COACH, is_active=True
+    ).order_by("last_name", "first_name")

@@ -1,0 +1,205 @@
+"""Accounts in the IT administrator's Django admin (/admin/)."""
+
+from allauth.mfa.models import Authenticator
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from accounts import invitations, services
+from accounts.models import CoachProfile, Invitation, LoginAttempt, Organisation, Trajectory, User
+from pluform.admin_site import ITAdminMixin
+
+
+class UserAdminForm(forms.ModelForm):
+    restricted = forms.BooleanField(
+        label=_("Restrict processing"),
+        required=False,
+        help_text=_("The data is kept but not processed further until the restriction is lifted."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "email",
+            "first_name",
+            "last_name",
+            "language",
+            "birth_date",
+            "gender",
+            "phone",
+            "role",
+            "organisation",
+            "is_active",
+            "message_notifications",
+            "restriction_reason",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["restricted"].initial = self.instance.processing_restricted
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("restricted") and not cleaned.get("restriction_reason", "").strip():
+            self.add_error("restriction_reason", _("Give the reason for the restriction."))
+        return cleaned
+
+
+@admin.register(User)
+class UserAdmin(ITAdminMixin, admin.ModelAdmin):
+    form = UserAdminForm
+    list_display = [
+        "email",
+        "first_name",
+        "last_name",
+        "role",
+        "organisation",
+        "is_active",
+        "last_activity_at",
+        "restricted",
+    ]
+    list_filter = ["role", "organisation", "is_active"]
+    list_select_related = ["organisation"]
+    search_fields = ["email", "first_name", "last_name"]
+    readonly_fields = ["date_joined", "last_login", "last_activity_at", "processing_restricted_at"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["email", "first_name", "last_name", "role", "organisation", "is_active"]},
+        ),
+        (
+            _("Profile"),
+            {"fields": ["language", "birth_date", "gender", "phone", "message_notifications"]},
+        ),
+        (
+            _("Restriction of processing"),
+            {"fields": ["restricted", "restriction_reason", "processing_restricted_at"]},
+        ),
+        (_("Activity"), {"fields": ["date_joined", "last_login", "last_activity_at"]}),
+    ]
+    actions = ["reset_mfa"]
+
+    @admin.display(boolean=True, description=_("restricted"))
+    def restricted(self, obj):
+        return obj.processing_restricted
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # erasure runs through the privacy requests, never a bare delete
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        new_email = obj.email
+        if change and "email" in form.changed_data:
+            obj.email = form.initial["email"]
+        if not change:
+            obj.set_unusable_password()  # they choose one through "forgot your password"
+        reason = form.cleaned_data.get("restriction_reason", "")
+        obj.save()
+        if change and "email" in form.changed_data:
+            services.change_email(obj, new_email)
+        if form.cleaned_data["restricted"] and not obj.processing_restricted:
+            services.restrict_processing(obj, reason)
+        elif not form.cleaned_data["restricted"] and obj.processing_restricted:
+            services.lift_restriction(obj)
+
+    @admin.action(description=_("Reset two-factor authentication (lost phone)"))
+    def reset_mfa(self, request, queryset):
+        Authenticator.objects.filter(user__in=queryset).delete()
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor authentication reset for %(count)d user.",
+                "Two-factor authentication reset for %(count)d users.",
+                queryset.count(),
+            )
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ITAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(CoachProfile)
+class CoachProfileAdmin(ITAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "product", "licence_started_on", "licence_ended_on"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "user__last_name"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Trajectory)
+class TrajectoryAdmin(ITAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "coachee", "organisation", "started_on", "ended_on"]
+    list_select_related = ["coachee", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["coachee__email", "coachee__last_name"]
+    fields = ["organisation", "coachee", "title", "started_on", "ended_on", "coach_names"]
+    readonly_fields = ["organisation", "coachee", "coach_names"]
+
+    @admin.display(description=_("coaches"))
+    def coach_names(self, obj):
+        return ", ".join(str(coach) for coach in obj.coaches.all())
+
+    def has_add_permission(self, request):
+        return False  # trajectories start by invitation or in the organisation admin
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ITAdminMixin, admin.ModelAdmin):
+    list_display = ["email", "role", "organisation", "invited_by", "created_at", "status"]
+    list_select_related = ["organisation", "invited_by"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["email"]
+    readonly_fields = [
+        "email",
+        "role",
+        "organisation",
+        "language",
+        "coach",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_user",
+        "revoked_at",
+    ]
+    exclude = ["token_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Revoke the selected invitations"))
+    def revoke(self, request, queryset):
+        count = sum(invitations.revoke(invitation) for invitation in queryset)
+        self.message_user(request, _("%(count)d revoked.") % {"count": count})
+
+
+@admin.register(LoginAttempt)
+class LoginAttemptAdmin(ITAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "email", "user", "outcome", "success", "ip_network", "user_agent"]
+    list_filter = ["success", "outcome"]
+    list_select_related = ["user"]
+    search_fields = ["email", "ip_network"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,274 @@
+"""The organisation manager's admin site at /organisation/.
+
+Every queryset, form choice and lookup is scoped to the manager's own organisation, and
+only accounts, trajectories and invitations are registered: never any content.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from accounts import invitations, services
+from accounts.access import coaches_of_organisation
+from accounts.forms import InvitationForm
+from accounts.models import (
+    Invitation,
+    OrganisationCoach,
+    OrganisationCoachee,
+    Trajectory,
+    User,
+)
+from accounts.roles import Role
+from pluform.admin_site import RoleAdminSiteMixin, RoleModelAdminMixin
+
+
+class OrganisationAdminSite(RoleAdminSiteMixin, admin.AdminSite):
+    site_header = _("Organisation administration")
+    site_title = _("Organisation administration")
+    index_title = _("Your organisation")
+    site_url = "/"
+    allowed_role = Role.ORG_MANAGER
+    enable_nav_sidebar = False
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.organisation_id is not None
+
+    def index(self, request, extra_context=None):
+        organisation = request.user.organisation_id
+        today_open = Q(trajectories__ended_on__isnull=True) | Q(
+            trajectories__ended_on__gte=_today()
+        )
+        counts = User.objects.filter(organisation_id=organisation, is_active=True).aggregate(
+            coaches=Count("pk", filter=Q(role=Role.COACH), distinct=True),
+            coachees=Count("pk", filter=Q(role=Role.COACHEE), distinct=True),
+            active_coachees=Count("pk", filter=Q(role=Role.COACHEE) & today_open, distinct=True),
+        )
+        extra_context = {
+            **(extra_context or {}),
+            "counts": counts,
+            "organisation": request.user.organisation,
+        }
+        return super().index(request, extra_context)
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+site = OrganisationAdminSite(name="organisation")
+site.index_template = "accounts/organisation_admin/index.html"
+
+
+class ScopedAdmin(RoleModelAdminMixin, admin.ModelAdmin):
+    allowed_role = Role.ORG_MANAGER
+    organisation_field = "organisation"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(**{self.organisation_field: request.user.organisation_id})
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PersonAdmin(ScopedAdmin):
+    role = None
+    fields = ["first_name", "last_name", "email"]
+    list_display = ["last_name", "first_name", "email", "is_active", "last_activity_at"]
+    search_fields = ["first_name", "last_name", "email"]
+    list_filter = ["is_active"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(role=self.role)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # People join by invitation, so "add" opens the invitation form for this role.
+        url = reverse("organisation:accounts_invitation_add", current_app=self.admin_site.name)
+        return redirect(f"{url}?{urlencode({'role': self.role})}")
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        new_email = obj.email
+        if "email" in form.changed_data:
+            obj.email = form.initial["email"]
+        obj.save()
+        if "email" in form.changed_data:
+            services.change_email(obj, new_email)
+
+
+@admin.register(OrganisationCoach, site=site)
+class CoachAdmin(PersonAdmin):
+    role = Role.COACH
+    list_display = [*PersonAdmin.list_display, "coachee_count"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                coachee_count=Count(
+                    "coached_trajectories",
+                    filter=Q(coached_trajectories__ended_on__isnull=True)
+                    | Q(coached_trajectories__ended_on__gte=_today()),
+                    distinct=True,
+                )
+            )
+        )
+
+    @admin.display(description=_("active coachees"), ordering="coachee_count")
+    def coachee_count(self, obj):
+        return obj.coachee_count
+
+
+@admin.register(OrganisationCoachee, site=site)
+class CoacheeAdmin(PersonAdmin):
+    role = Role.COACHEE
+
+
+class TrajectoryForm(forms.ModelForm):
+    assigned_coaches = forms.ModelMultipleChoiceField(
+        label=_("Coaches"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Trajectory
+        fields = ["coachee", "started_on", "ended_on"]
+
+    def clean(self):
+        cleaned = super().clean()
+        started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("The end date lies before the start date."))
+        return cleaned
+
+
+@admin.register(Trajectory, site=site)
+class TrajectoryAdmin(ScopedAdmin):
+    form = TrajectoryForm
+    fields = ["coachee", "assigned_coaches", "started_on", "ended_on"]
+    list_display = ["coachee", "coach_names", "started_on", "ended_on", "active"]
+    list_select_related = ["coachee"]
+    search_fields = ["coachee__first_name", "coachee__last_name", "coachee__email"]
+    list_filter = ["ended_on"]
+    ordering = ["-started_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("coaches")
+
+    @admin.display(description=_("coaches"))
+    def coach_names(self, obj):
+        return ", ".join(str(coach) for coach in obj.coaches.all())
+
+    @admin.display(boolean=True, description=_("active"))
+    def active(self, obj):
+        return obj.is_active
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["coachee"] if obj else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = super().get_form(request, obj, change=change, **kwargs)
+        organisation = request.user.organisation_id
+
+        class ScopedTrajectoryForm(base):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, **kw)
+                self.fields["assigned_coaches"].queryset = coaches_of_organisation(organisation)
+                if self.instance.pk:
+                    self.initial["assigned_coaches"] = list(self.instance.coaches.all())
+                if "coachee" in self.fields:
+                    self.fields["coachee"].queryset = User.objects.filter(
+                        organisation_id=organisation, role=Role.COACHEE, is_active=True
+                    )
+
+        return ScopedTrajectoryForm
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+        else:
+            obj.organisation_id = request.user.organisation_id
+            services.save_new_trajectory(obj)
+
+    def save_related(self, request, form, formsets, change):
+        # Coach (un)assignment goes through the services, so every app adjusts its access.
+        trajectory = form.instance
+        wanted = set(form.cleaned_data["assigned_coaches"])
+        current = set(trajectory.coaches.all())
+        for coach in current - wanted:
+            services.unassign_coach(trajectory, coach)
+        for coach in wanted - current:
+            services.assign_coach(trajectory, coach)
+
+
+class OrganisationInvitationForm(InvitationForm):
+    class Meta(InvitationForm.Meta):
+        fields = ["email", "role", "coach", "language"]
+
+
+@admin.register(Invitation, site=site)
+class InvitationAdmin(ScopedAdmin):
+    list_display = ["email", "role", "coach", "invited_by", "created_at", "status"]
+    list_select_related = ["coach", "invited_by"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    actions = ["revoke"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["email", "role", "coach", "language"]
+        return [
+            "email",
+            "role",
+            "coach",
+            "language",
+            "invited_by",
+            "created_at",
+            "expires_at",
+            "accepted_at",
+            "revoked_at",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj) if obj else []
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            return super().get_form(request, obj, change=change, **kwargs)
+        kwargs["form"] = OrganisationInvitationForm
+        base = super().get_form(request, obj, change=change, **kwargs)
+        inviter = request.user
+
+        class InviterForm(base):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, inviter=inviter, **kw)
+
+        return InviterForm
+
+    def save_model(self, request, obj, form, change):
+        obj.organisation_id = request.user.organisation_id
+        obj.invited_by = request.user
+        obj.coach = form.cleaned_data.get("coach")
+        invitations.issue(obj)
+
+    @admin.action(description=_("Revoke the selected invitations"))
+    def revoke(self, request, queryset):
+        count = sum(invitations.revoke(invitation) for invitation in queryset)
+        self.message_user(request, _("%(count)d revoked.") % {"count": count})
