@@ -63,6 +63,7 @@ def open_text(encoded: str, aad: bytes) -> str:
     try:
         blob = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        logger.warning("Refused a ciphertext that is not base64 at %s", aad.decode("ascii", "replace"))
-        raise TamperedCiphertext(aad.decode(errors="replace")) from None
+        where = aad.decode(errors="replace")
+        logger.warning("Refused a ciphertext that is not base64 at %s", where)
+        raise TamperedCiphertext(where) from None
     return open_(blob, aad).decode()

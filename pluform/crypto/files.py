@@ -157,9 +157,7 @@ class DecryptedFile:
             index = 0
             while True:
                 following = (
-                    _read_exactly(self._file, self._record)
-                    if len(current) == self._record
-                    else b""
+                    _read_exactly(self._file, self._record) if len(current) == self._record else b""
                 )
                 final = not following
                 yield self._open_chunk(current, index, final)

@@ -15,6 +15,9 @@ class Note(models.Model):
     body = EncryptedTextField()
     summary = EncryptedTextField(null=True, blank=True)
 
+    def __str__(self):
+        return str(self.pk)
+
     def encryption_scope(self):
         return coachee_scope(self.coachee_uuid)
 
@@ -23,6 +26,9 @@ class Attachment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     coachee_uuid = models.UUIDField()
     file = EncryptedFileField(blank=True)
+
+    def __str__(self):
+        return str(self.pk)
 
     def encryption_scope(self):
         return coachee_scope(self.coachee_uuid)

@@ -1,0 +1,30 @@
+from celery import shared_task
+from celery.backends.base import DisabledBackend
+
+from pluform.crypto import rotation
+
+
+@shared_task(bind=True, name="pluform.crypto.rotate_keys")
+def rotate_keys(self, batch_size=rotation.BATCH_SIZE):
+    """Re-wrap every data key under the newest master key, reporting progress."""
+    reports = not self.request.is_eager and not isinstance(self.backend, DisabledBackend)
+
+    def progress(done, total):
+        if reports:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    result = rotation.rotate_all(batch_size=batch_size, progress=progress)
+    from privacy.audit import Action, record
+
+    record(
+        None,
+        Action.KEY_ROTATION,
+        outcome="failed" if result.failed else "ok",
+        detail=f"to {result.target}: {result.rotated} rotated, {len(result.failed)} failed",
+    )
+    return {
+        "target": result.target,
+        "rotated": result.rotated,
+        "skipped": result.skipped,
+        "failed": len(result.failed),
+    }

@@ -1,0 +1,174 @@
+"""The audit trail: ``record(request, Action.VIEW, subject=coachee, obj=message)`` in a view.
+
+Which reads are recorded is written down in docs/audit.md. ``detail`` is a short,
+non-content note (counts, ids, a step name): never a message, answer, report or file name.
+"""
+
+import ipaddress
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from privacy.audit_models import (
+    GENESIS_HASH,
+    Action,
+    AppendOnlyError,
+    AuditChainHead,
+    AuditEvent,
+    Outcome,
+)
+
+__all__ = ["Action", "AppendOnlyError", "Outcome", "record", "verify_chain"]
+
+logger = logging.getLogger("pluform.audit")
+
+DETAIL_MAX = 200
+
+
+def truncate_ip(address: str | None) -> str:
+    """The network, not the host: /24 for IPv4, /48 for IPv6."""
+    if not address:
+        return ""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    if ip.version == 6 and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+def _client_ip(request) -> str:
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return truncate_ip(get_adapter(request).get_client_ip(request))
+    except (PermissionDenied, ImproperlyConfigured):
+        return ""
+
+
+def _uuid_of(value) -> uuid.UUID | None:
+    if value is None:
+        return None
+    value = getattr(value, "uuid", value)
+    if isinstance(value, uuid.UUID):
+        return value
+    pk = getattr(value, "pk", None)
+    if isinstance(pk, uuid.UUID):
+        return pk
+    return uuid.UUID(str(value))
+
+
+def _user_or_none(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _head_for_update() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        try:
+            with transaction.atomic():
+                AuditChainHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+        except IntegrityError:
+            pass
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
+
+
+def record(
+    request,
+    action,
+    *,
+    subject=None,
+    obj=None,
+    outcome=Outcome.OK,
+    on_behalf_of=None,
+    actor=None,
+    detail="",
+) -> AuditEvent:
+    """Append one event to the chain.
+
+    ``request`` may be None (Celery tasks, commands): pass ``actor`` then, or leave it
+    empty for the system itself. ``subject`` is the person whose data it is (a user or a
+    uuid); ``obj`` the object acted on (its ``uuid``, or its UUID primary key, is kept).
+    """
+    if actor is None and request is not None:
+        actor = _user_or_none(getattr(request, "user", None))
+    actor = _user_or_none(actor)
+    on_behalf_of = _user_or_none(on_behalf_of)
+    event = AuditEvent(
+        at=timezone.now(),
+        action=Action(action),
+        outcome=Outcome(outcome),
+        actor=actor,
+        actor_uuid=_uuid_of(actor),
+        actor_role=getattr(actor, "role", "") or ("" if actor else "system"),
+        on_behalf_of=on_behalf_of,
+        on_behalf_of_uuid=_uuid_of(on_behalf_of),
+        subject_uuid=_uuid_of(subject),
+        subject_kind=_subject_kind(subject),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_uuid=_uuid_of(obj) if obj is not None else None,
+        ip=_client_ip(request) if request is not None else "",
+        detail=str(detail)[:DETAIL_MAX],
+    )
+    with transaction.atomic():
+        head = _head_for_update()
+        event.seq = head.seq + 1
+        event.prev_hash = head.hash
+        event.hash = event.compute_hash()
+        event.save()
+        head.seq, head.hash = event.seq, event.hash
+        head.save(update_fields=["seq", "hash"])
+    return event
+
+
+def _subject_kind(subject) -> str:
+    if subject is None:
+        return ""
+    role = getattr(subject, "role", None)
+    if role:
+        return f"user:{role}"
+    return "user"
+
+
+@dataclass
+class ChainReport:
+    checked: int
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(batch_size: int = 1000, progress=None) -> ChainReport:
+    """Walk the chain in order and report the first event that does not fit."""
+    previous_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    last_seq = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
+        if not batch:
+            break
+        for event in batch:
+            checked += 1
+            if event.seq != expected_seq:
+                return ChainReport(checked, expected_seq, f"event #{expected_seq} is missing")
+            if event.prev_hash != previous_hash:
+                return ChainReport(checked, event.seq, "does not follow the previous event")
+            if event.compute_hash() != event.hash:
+                return ChainReport(checked, event.seq, "its content does not match its hash")
+            previous_hash, expected_seq = event.hash, expected_seq + 1
+        last_seq = batch[-1].seq
+        if progress:
+            progress(checked)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.seq, head.hash) != (expected_seq - 1, previous_hash):
+        return ChainReport(checked, expected_seq, f"events after #{expected_seq - 1} are missing")
+    return ChainReport(checked)
