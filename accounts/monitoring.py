@@ -57,15 +57,23 @@ def record_attempt(request, *, outcome, user=None, email="") -> LoginAttempt:
 
 
 def _audit(request, attempt):
-    """Hands the attempt to the audit trail of the privacy app, once that exists."""
+    """Hands the attempt to the privacy app's audit trail (logins and failed logins)."""
     try:
         from privacy import audit
     except ImportError:
         return
-    action = "login" if attempt.outcome == Outcome.LOGGED_IN else "login_failed"
     if attempt.outcome == Outcome.PASSWORD_OK:
-        return
-    audit.record(request, action, subject=attempt.user)
+        return  # half a login: the audit trail records the completed one
+    if attempt.outcome == Outcome.LOGGED_IN:
+        audit.record(request, audit.Action.LOGIN, subject=attempt.user, actor=attempt.user)
+    else:
+        audit.record(
+            request,
+            audit.Action.LOGIN_FAILED,
+            subject=attempt.user,
+            outcome=audit.Outcome.DENIED,
+            detail=attempt.outcome,
+        )
 
 
 def _user_for_email(email):
