@@ -4,10 +4,14 @@ from celery.backends.base import DisabledBackend
 from pluform.crypto import rotation
 
 
+def _can_report(task) -> bool:
+    return not task.request.is_eager and not isinstance(task.backend, DisabledBackend)
+
+
 @shared_task(bind=True, name="pluform.crypto.rotate_keys")
 def rotate_keys(self, batch_size=rotation.BATCH_SIZE):
     """Re-wrap every data key under the newest master key, reporting progress."""
-    reports = not self.request.is_eager and not isinstance(self.backend, DisabledBackend)
+    reports = _can_report(self)
 
     def progress(done, total):
         if reports:
