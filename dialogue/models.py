@@ -1,1 +1,171 @@
+import uuid
 
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from pluform.crypto.fields import EncryptedTextField
+from pluform.crypto.files import EncryptedFileField
+from pluform.crypto.scopes import coachee_scope, dialogue_scope
+
+
+class Dialogue(models.Model):
+    """A conversation: one-to-one inside a trajectory, or a group led by coaches."""
+
+    class Kind(models.TextChoices):
+        ONE_TO_ONE = "one_to_one", _("One-to-one")
+        GROUP = "group", _("Group")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    trajectory = models.OneToOneField(
+        "accounts.Trajectory",
+        verbose_name=_("trajectory"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="dialogue",
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="dialogues"
+    )
+    title = models.CharField(
+        _("name of the group"),
+        max_length=100,
+        blank=True,
+        help_text=_("A short name for the group. Do not put personal details in it."),
+    )
+    # Fixed at creation: the coachee's key for a one-to-one dialogue, its own key for a group.
+    scope = models.CharField(max_length=100, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("dialogue")
+        verbose_name_plural = _("dialogues")
+        ordering = ["-last_message_at", "-created_at"]
+        permissions = [
+            ("take_part_in_dialogue", "Can read and write in the dialogue"),
+            ("lead_dialogue", "Can manage participants and remove messages"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.pk}"
+
+    def save(self, *args, **kwargs):
+        if not self.scope:
+            self.scope = (
+                coachee_scope(self.trajectory.coachee)
+                if self.kind == self.Kind.ONE_TO_ONE
+                else dialogue_scope(self.pk)
+            )
+        super().save(*args, **kwargs)
+
+    def encryption_scope(self) -> str:
+        return self.scope
+
+    @property
+    def is_group(self):
+        return self.kind == self.Kind.GROUP
+
+
+class Participant(models.Model):
+    """A user's place in a dialogue and their read state. Access itself is the permission."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dialogue_participations"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+    last_read_at = models.DateTimeField(null=True, blank=True)
+    # When this participant was last e-mailed about the dialogue (immediate or digest).
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["dialogue", "user"], name="one_participation"),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} in {self.dialogue_id}"
+
+
+class Message(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dialogue = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="dialogue_messages",
+    )
+    body = EncryptedTextField(_("message"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["dialogue", "created_at"], name="message_by_dialogue")]
+
+    def __str__(self):
+        return str(self.pk)
+
+    def encryption_scope(self) -> str:
+        return self.dialogue.encryption_scope()
+
+    @property
+    def is_gone(self):
+        """Withdrawn by its author or removed by a coach: only a tombstone is left."""
+        return self.withdrawn_at is not None or self.removed_at is not None
+
+
+class DialogueUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Dialogue, on_delete=models.CASCADE, related_name="grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("dialogue permission")
+        verbose_name_plural = _("dialogue permissions")
+
+
+class Attachment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = EncryptedFileField(_("file"))
+    original_name = EncryptedTextField(_("file name"))
+    content_type = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return str(self.pk)
+
+    def encryption_scope(self) -> str:
+        return self.message.encryption_scope()

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -263,6 +264,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE["dialogue-daily-digest"] = {
+    "task": "dialogue.queue_daily_digests",
+    "schedule": crontab(hour=7, minute=30),
+}
 
 # Security
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -306,6 +311,7 @@ LOGGING = {
 # Pluform
 PLUFORM_SESSION_ACTIVITY_INTERVAL = 300
 PLUFORM_INVITATION_DAYS = 7
+PLUFORM_NOTIFY_DELAY_MINUTES = envint("NOTIFY_DELAY_MINUTES", 10)
 PLUFORM_RETENTION_DAYS = 2 * 365
 PLUFORM_UPLOAD_LIMITS = {
     "image": envint("UPLOAD_LIMIT_IMAGE_MB", 10) * 1024 * 1024,

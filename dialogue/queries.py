@@ -1,0 +1,122 @@
+"""The read side: the inbox and a page of a dialogue, in a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Role
+from dialogue import access, services
+from dialogue.models import Dialogue, Message, Participant
+
+MESSAGES_PER_PAGE = 50
+DIALOGUES_PER_PAGE = 50
+EPOCH = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+
+
+def display_name(user, viewer) -> str:
+    """Coachees see first names only; coaches see full names."""
+    if user is None:
+        return ""
+    if viewer.role == Role.COACH:
+        return user.get_full_name()
+    return user.first_name
+
+
+def _participants():
+    return Prefetch(
+        "participants",
+        queryset=Participant.objects.select_related("user").order_by("joined_at", "pk"),
+    )
+
+
+def inbox_for(user, coachee=None):
+    """The user's dialogues, newest first, with ``unread`` counts and the others' names."""
+    my_row = Participant.objects.filter(dialogue=OuterRef("pk"), user=user)
+    unread = (
+        Message.objects.filter(
+            dialogue=OuterRef("pk"),
+            created_at__gt=OuterRef("my_last_read"),
+            withdrawn_at__isnull=True,
+            removed_at__isnull=True,
+        )
+        .exclude(author=user)
+        .order_by()
+        .values("dialogue")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    queryset = access.dialogues_for(user)
+    if coachee is not None:
+        queryset = queryset.filter(participants__user=coachee)
+    return (
+        queryset.select_related("trajectory")
+        .annotate(my_last_read=Coalesce(Subquery(my_row.values("last_read_at")[:1]), Value(EPOCH)))
+        .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        .prefetch_related(_participants())
+        .order_by(F("last_message_at").desc(nulls_last=True), "-created_at")
+    )
+
+
+def label(dialogue: Dialogue, viewer) -> None:
+    """Sets ``others`` (names of the other participants) and ``is_closed`` on each dialogue."""
+    dialogue.others = [
+        display_name(p.user, viewer) for p in dialogue.participants.all() if p.user_id != viewer.pk
+    ]
+    dialogue.is_closed = bool(dialogue.trajectory_id and not dialogue.trajectory.is_active)
+
+
+def inbox_coachees(coach):
+    """The coachees a coach can filter the inbox by."""
+    return User.objects.filter(
+        role=Role.COACHEE,
+        dialogue_participations__dialogue__in=access.dialogues_for(coach).values("pk"),
+    ).distinct()
+
+
+@dataclass
+class DialoguePage:
+    dialogue: Dialogue
+    participants: list
+    me: Participant
+    page: Page
+    is_newest: bool
+    first_new_id: object
+    blocker: str | None
+
+
+def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
+    participants = list(dialogue.participants.select_related("user").order_by("joined_at", "pk"))
+    me = next((p for p in participants if p.user_id == user.pk), None)
+    if me is None:
+        raise services.NotAParticipant
+    messages = dialogue.messages.select_related("author").prefetch_related("attachments")
+    paginator = Paginator(messages, MESSAGES_PER_PAGE)
+    page = paginator.get_page(page_number or paginator.num_pages)
+    now = timezone.now()
+    first_new_id = None
+    for message in page:
+        message.author_name = display_name(message.author, user)
+        message.is_mine = message.author_id == user.pk
+        message.changeable = services.can_change(message, user, now)
+        if (
+            first_new_id is None
+            and not message.is_mine
+            and (me.last_read_at is None or message.created_at > me.last_read_at)
+        ):
+            first_new_id = message.pk
+    for participant in participants:
+        participant.name = display_name(participant.user, user)
+    return DialoguePage(
+        dialogue=dialogue,
+        participants=participants,
+        me=me,
+        page=page,
+        is_newest=page.number == paginator.num_pages,
+        first_new_id=first_new_id,
+        blocker=services.posting_blocker(dialogue, participants),
+    )

@@ -1,0 +1,136 @@
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from dialogue.models import Attachment
+from tests.factories.accounts import CoacheeFactory, TrajectoryFactory
+from tests.factories.dialogue import group, one_to_one, post
+from tests.matrix import ACTORS, Row
+
+LOGGED_IN = [actor for actor in ACTORS if actor != "anonymous"]
+NOT_ALLOWED = dict.fromkeys(LOGGED_IN, 405)
+CONTENT_USERS = ["coach", "coachee", "other_coach", "stranger_coach", "stranger_coachee"]
+COACHES = ["coach", "other_coach", "stranger_coach"]
+PARTICIPANTS = {"coach": 200, "coachee": 200}
+
+
+def build(world):
+    dialogue = one_to_one(world["coachee"].trajectories.get())
+    world["dialogue"] = dialogue
+    world["coach_message"] = post(dialogue, world["coach"], "From the coach")
+    world["coachee_message"] = post(dialogue, world["coachee"], "From the coachee")
+    item = Attachment(
+        message=world["coachee_message"],
+        original_name="notes.txt",
+        content_type="text/plain",
+        kind="document",
+        size=5,
+    )
+    item.file.save("notes.txt", ContentFile(b"notes"), save=True)
+    world["attachment"] = item
+    extra = CoacheeFactory(organisation=world["coach"].organisation)
+    TrajectoryFactory(coachee=extra, coaches=[world["coach"]])
+    world["extra_coachee"] = extra
+    world["group"] = group(world["coach"], [world["coachee"]])
+    world["group_member"] = world["group"].participants.get(user=world["coachee"])
+
+
+def _dialogue(name):
+    return lambda w: reverse(name, args=[w["dialogue"].pk])
+
+
+def _message(name, key):
+    return lambda w: reverse(name, args=[w["dialogue"].pk, w[key].pk])
+
+
+def _group(name):
+    return lambda w: reverse(name, args=[w["group"].pk])
+
+
+def _rows(pattern, url, *, get, post, get_default=404, post_default=404, data=None):
+    return [
+        Row(pattern, url, expect=get, default=get_default),
+        Row(pattern, url, expect=post, default=post_default, method="post", data=data),
+    ]
+
+
+_attachment = lambda w: reverse(  # noqa: E731
+    "dialogue:attachment", args=[w["dialogue"].pk, w["attachment"].pk]
+)
+_remove_member = lambda w: reverse(  # noqa: E731
+    "dialogue:remove_participant", args=[w["group"].pk, w["group_member"].uuid]
+)
+
+ROWS = [
+    *_rows(
+        "dialogue:inbox",
+        lambda w: reverse("dialogue:inbox"),
+        get=dict.fromkeys(CONTENT_USERS, 200),
+        post=NOT_ALLOWED,
+    ),
+    *_rows(
+        "dialogue:create_group",
+        lambda w: reverse("dialogue:create_group"),
+        get=dict.fromkeys(COACHES, 200),
+        post={"coach": 302, "other_coach": 200, "stranger_coach": 200},
+        data=lambda w: {"title": "Walking group", "members": [str(w["coachee"].uuid)]},
+    ),
+    *_rows(
+        "dialogue:detail",
+        _dialogue("dialogue:detail"),
+        get=PARTICIPANTS,
+        post={},
+        post_default=405,
+    ),
+    *_rows(
+        "dialogue:post_message",
+        _dialogue("dialogue:post_message"),
+        get={},
+        get_default=405,
+        post={"coach": 302, "coachee": 302},
+        data=lambda w: {"body": "A new message"},
+    ),
+    *_rows(
+        "dialogue:edit_message",
+        _message("dialogue:edit_message", "coach_message"),
+        get={"coach": 200},
+        post={"coach": 302},
+        data=lambda w: {"body": "Changed"},
+    ),
+    *_rows(
+        "dialogue:withdraw_message",
+        _message("dialogue:withdraw_message", "coach_message"),
+        get=NOT_ALLOWED,
+        post={"coach": 302},
+    ),
+    *_rows(
+        "dialogue:remove_message",
+        _message("dialogue:remove_message", "coachee_message"),
+        get=NOT_ALLOWED,
+        post={"coach": 302},
+    ),
+    *_rows(
+        "dialogue:attachment",
+        _attachment,
+        get=PARTICIPANTS,
+        post=NOT_ALLOWED,
+    ),
+    *_rows(
+        "dialogue:participants",
+        _group("dialogue:participants"),
+        get={"coach": 200},
+        post=NOT_ALLOWED,
+    ),
+    *_rows(
+        "dialogue:add_participant",
+        _group("dialogue:add_participant"),
+        get=NOT_ALLOWED,
+        post={"coach": 302},
+        data=lambda w: {"member": str(w["extra_coachee"].uuid)},
+    ),
+    *_rows(
+        "dialogue:remove_participant",
+        _remove_member,
+        get=NOT_ALLOWED,
+        post={"coach": 302},
+    ),
+]
