@@ -1,5 +1,6 @@
 """Who may invite whom, and the one loader for invitations."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import Invitation, User
@@ -38,3 +39,18 @@ def coaches_of_organisation(organisation_id):
     return User.objects.filter(
         organisation_id=organisation_id, role=Role.COACH, is_active=True
     ).order_by("last_name", "first_name")
+
+
+def get_photo_for(viewer, user_uuid):
+    """The photo of ``user_uuid`` if the viewer is that user or shares a trajectory with them."""
+    from accounts.models import ProfilePhoto
+
+    photos = ProfilePhoto.objects.select_related("user").filter(user__uuid=user_uuid)
+    if viewer.uuid != user_uuid:
+        photos = photos.filter(
+            Q(user__trajectories__coaches=viewer) | Q(user__coached_trajectories__coachee=viewer)
+        )
+    photo = photos.first()
+    if photo is None:
+        raise Http404
+    return photo

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import coaches_of_organisation
 from accounts.models import Invitation, Language, User
 from accounts.roles import Role
+from pluform.uploads import SafeFileField
 
 
 class InvitationForm(forms.ModelForm):
@@ -85,6 +86,14 @@ class AcceptInvitationForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    photo = SafeFileField(
+        label=_("Photo"),
+        kinds=("image",),
+        required=False,
+        help_text=_("Optional. Only you and the people you work with in Pluform see it."),
+    )
+    remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+
     class Meta:
         model = User
         fields = [

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager
 from accounts.roles import CONTENT_ROLES, MFA_REQUIRED_ROLES, STAFF_ROLES, Role
+from pluform.crypto.files import EncryptedFileField
+from pluform.crypto.scopes import owner_scope
 
 
 class Organisation(models.Model):
@@ -356,3 +358,24 @@ class OrganisationCoachee(User):
         proxy = True
         verbose_name = _("coachee")
         verbose_name_plural = _("coachees")
+
+
+class ProfilePhoto(models.Model):
+    """A user's optional photo, encrypted at rest and served only to people they work with."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="photo")
+    file = EncryptedFileField(_("photo"))
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile photo")
+        verbose_name_plural = _("profile photos")
+
+    def __str__(self):
+        return str(self.user)
+
+    def encryption_scope(self):
+        return owner_scope(self.user)

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import emails
-from accounts.models import Trajectory, TrajectoryCoach
+from accounts.models import ProfilePhoto, Trajectory, TrajectoryCoach
 from accounts.signals import coach_assigned, coach_unassigned, trajectory_started
 
 
@@ -59,3 +59,19 @@ def lift_restriction(user) -> None:
     user.processing_restricted_at = None
     user.restriction_reason = ""
     user.save(update_fields=["processing_restricted_at", "restriction_reason"])
+
+
+@transaction.atomic
+def set_photo(user, upload) -> None:
+    """Stores a checked image upload (``pluform.uploads.CleanUpload``) as the user's photo."""
+    photo = ProfilePhoto.objects.filter(user=user).first() or ProfilePhoto(user=user)
+    photo.file = upload.file
+    photo.content_type = upload.content_type
+    photo.size = upload.size
+    photo.save()
+
+
+def remove_photo(user) -> None:
+    # One by one, so the field's delete signal removes the stored file too.
+    for photo in ProfilePhoto.objects.filter(user=user):
+        photo.delete()

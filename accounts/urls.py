@@ -8,6 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/email/", views.change_email, name="change_email"),
+    path("photo/<uuid:user_uuid>/", views.photo, name="photo"),
     # allauth's e-mail page would let users add addresses; the profile changes the one we have.
     path("email/", RedirectView.as_view(pattern_name="accounts:change_email"), name="email"),
     path("invitations/", views.invitation_list, name="invitations"),

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,17 +13,34 @@ from django.views.decorators.http import require_POST
 
 from accounts import access, invitations, services
 from accounts.forms import AcceptInvitationForm, EmailChangeForm, InvitationForm, ProfileForm
+from accounts.models import ProfilePhoto
+from pluform.crypto.streaming import encrypted_file_response
 
 
 @never_cache
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            form.save()
+            if form.cleaned_data["remove_photo"]:
+                services.remove_photo(request.user)
+            elif form.cleaned_data["photo"]:
+                services.set_photo(request.user, form.cleaned_data["photo"])
         messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    has_photo = ProfilePhoto.objects.filter(user=request.user).exists()
+    return render(request, "accounts/profile.html", {"form": form, "has_photo": has_photo})
+
+
+@never_cache
+@login_required
+def photo(request, user_uuid):
+    photo = access.get_photo_for(request.user, user_uuid)
+    return encrypted_file_response(
+        photo, "file", filename="photo", content_type=photo.content_type, inline=True
+    )
 
 
 @never_cache

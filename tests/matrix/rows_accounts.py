@@ -1,12 +1,16 @@
 """Access matrix rows for accounts: allauth, language switch, profile, invitations, both admins."""
 
+import io
 import itertools
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from PIL import Image
 
-from accounts import invitations
+from accounts import invitations, services
 from accounts.models import Invitation
 from accounts.roles import Role
+from pluform.uploads import validate_upload
 from tests.matrix import ACTORS, Row
 
 LOGGED_IN = [actor for actor in ACTORS if actor != "anonymous"]
@@ -35,6 +39,13 @@ def build(world):
         token_hash=invitations.hash_token(token)
     )
     world["invitation_token"] = token
+    services.set_photo(world["coachee"], validate_upload(_png(), kinds=("image",)))
+
+
+def _png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
 
 
 def _url(name, *args):
@@ -119,6 +130,11 @@ ROWS = [
     ),
     Row("accounts:change_email", _url("accounts:change_email"), default=302),
     Row("accounts:email", _url("accounts:email"), expect=ALL_REDIRECTED),
+    Row(
+        "accounts:photo",
+        lambda w: reverse("accounts:photo", args=[w["coachee"].uuid]),
+        expect={"coachee": 200, "coach": 200},
+    ),
     # Invitations
     Row(
         "accounts:invitations",
