@@ -120,3 +120,27 @@ def test_with_a_keys_database_data_keys_live_only_there():
         assert router.allow_migrate("default", "crypto") is False
         assert router.allow_migrate("keys", "dialogue") is False
         assert router.allow_migrate("default", "dialogue") is True
+
+
+@pytest.mark.django_db
+def test_a_destruction_is_audited_and_replayed_after_a_keys_restore():
+    import io
+
+    from django.core.management import call_command
+
+    from privacy.audit_models import Action, AuditEvent
+
+    coachee = uuid.uuid4()
+    note = Note.objects.create(coachee_uuid=coachee, body="gewist")
+    backup = DataKey.objects.get(scope=coachee_scope(coachee))
+    datakeys.destroy_scope(coachee_scope(coachee))
+    event = AuditEvent.objects.get(action=Action.KEY_DESTRUCTION)
+    assert event.detail == coachee_scope(coachee)
+
+    DataKey.objects.filter(pk=backup.pk).update(wrapped=backup.wrapped, destroyed_at=None)
+    out = io.StringIO()
+    call_command("replay_key_destructions", stdout=out)
+    assert "1 restored keys destroyed again" in out.getvalue()
+    datakeys.reset_cache()
+    with pytest.raises(DataKeyDestroyed):
+        Note.objects.get(pk=note.pk).body  # noqa: B018

@@ -88,7 +88,7 @@ def key_by_id(key_id: uuid.UUID) -> AESGCM:
     return entry[1]
 
 
-def destroy_scope(scope: str) -> int:
+def destroy_scope(scope: str, *, actor=None) -> int:
     """Crypto-shred every piece of content encrypted for ``scope``.
 
     The wrapped key is blanked in place, so the content, wherever copies of it live,
@@ -99,4 +99,10 @@ def destroy_scope(scope: str) -> int:
         wrapped=b"", destroyed_at=timezone.now()
     )
     reset_cache()
+    if count:
+        from privacy.audit import Action, record
+
+        # The scope names an id, never content; a restore of an older keys backup replays
+        # these events (replay_key_destructions) so that no destroyed key comes back.
+        record(None, Action.KEY_DESTRUCTION, actor=actor, detail=scope)
     return count
