@@ -94,3 +94,12 @@ def test_login_attempts_are_read_only_in_the_admin(client, it_admin, coachee):
     )
     assert change.status_code == 403
     assert client.get(reverse("admin:accounts_loginattempt_add")).status_code == 403
+
+
+def test_logins_and_failed_logins_reach_the_audit_trail(client, coachee):
+    from privacy.audit_models import AuditEvent
+
+    post_login(client, coachee.email, "not the password")
+    post_login(client, coachee.email)
+    events = list(AuditEvent.objects.order_by("seq").values_list("action", "subject_uuid"))
+    assert events == [("login_failed", coachee.uuid), ("login", coachee.uuid)]
