@@ -142,6 +142,7 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    head_hash: str = ""
 
     @property
     def intact(self) -> bool:
@@ -171,4 +172,4 @@ def verify_chain(batch_size: int = 1000, progress=None) -> ChainReport:
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.seq, head.hash) != (expected_seq - 1, previous_hash):
         return ChainReport(checked, expected_seq, f"events after #{expected_seq - 1} are missing")
-    return ChainReport(checked)
+    return ChainReport(checked, head_hash=previous_hash if checked else "")

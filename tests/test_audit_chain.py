@@ -135,3 +135,11 @@ def test_concurrent_appends_keep_one_unbroken_chain():
     assert not errors
     report = verify_chain()
     assert report.intact and report.checked == 40
+
+
+@pytest.mark.django_db
+def test_verify_audit_can_print_the_head_hash_to_keep_outside_the_database():
+    last = _events(3)[-1]
+    out = io.StringIO()
+    call_command("verify_audit", "-v", "2", stdout=out)
+    assert f"Head: #3 {last.hash}" in out.getvalue()

@@ -193,3 +193,23 @@ def test_encrypting_reads_the_source_in_bounded_chunks():
         total += len(piece)
     assert source.largest == CHUNK
     assert total == HEADER + 5 * RECORD
+
+
+def test_a_model_form_checks_the_upload_and_stores_it_encrypted():
+    from django import forms
+
+    from pluform.uploads import SafeFileField
+
+    class AttachmentForm(forms.ModelForm):
+        class Meta:
+            model = Attachment
+            fields = ["file"]
+
+    assert isinstance(AttachmentForm().fields["file"], SafeFileField)
+    refused = AttachmentForm(files={"file": ContentFile(b"MZ\x90\x00" * 50, name="a.pdf")})
+    assert not refused.is_valid()
+    form = AttachmentForm(files={"file": ContentFile(b"plain words\n", name="a.txt")})
+    assert form.is_valid(), form.errors
+    form.instance.coachee_uuid = uuid.uuid4()
+    attachment = form.save()
+    assert _plaintext(attachment) == b"plain words\n"

@@ -231,14 +231,30 @@ class EncryptedFileField(models.FileField):
     descriptor_class = EncryptedFileDescriptor
     description = "A file encrypted with AES-256-GCM in chunks under a data key"
 
-    def __init__(self, verbose_name=None, name=None, **kwargs):
+    def __init__(self, verbose_name=None, name=None, upload_kinds=("image", "document"), **kwargs):
         kwargs.pop("upload_to", None)
+        self.upload_kinds = tuple(upload_kinds)
         super().__init__(verbose_name, name, upload_to=generated_name, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("upload_to", None)
+        if self.upload_kinds != ("image", "document"):
+            kwargs["upload_kinds"] = self.upload_kinds
         return name, path, args, kwargs
+
+    def formfield(self, **kwargs):
+        """A ModelForm gets the checked upload field: nothing unchecked reaches storage."""
+        from pluform.uploads import SafeFileField
+
+        return super().formfield(
+            **{"form_class": SafeFileField, "kinds": self.upload_kinds, **kwargs}
+        )
+
+    def save_form_data(self, instance, data):
+        from pluform.uploads import CleanUpload
+
+        super().save_form_data(instance, data.file if isinstance(data, CleanUpload) else data)
 
     @property
     def replaced_key(self) -> str:
