@@ -175,3 +175,18 @@ def test_a_celery_task_starts_and_ends_without_cached_keys():
     peek.delay()
     assert seen["at_start"] == {}
     assert datakeys._cached() == {}
+
+
+def test_a_copy_saved_under_a_new_id_is_re_encrypted_for_its_own_row():
+    original = _reload(_note("kopie van het verslag"))
+    original.pk = None
+    original.save()
+    assert original.pk is not None
+    assert _reload(original).body == "kopie van het verslag"
+
+
+def test_reading_and_saving_without_changes_keeps_the_stored_ciphertext():
+    note = _reload(_note("ongewijzigd"))
+    before = raw_column(Note, "body", note.pk)
+    note.save()
+    assert raw_column(Note, "body", note.pk) == before

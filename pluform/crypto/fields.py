@@ -17,12 +17,13 @@ class Sealed(str):
 
 
 class _State:
-    __slots__ = ("ciphertext", "dirty", "plaintext")
+    __slots__ = ("ciphertext", "dirty", "plaintext", "row")
 
-    def __init__(self, ciphertext=None, plaintext=None, dirty=False):
+    def __init__(self, ciphertext=None, plaintext=None, dirty=False, row=None):
         self.ciphertext = ciphertext
         self.plaintext = plaintext
         self.dirty = dirty
+        self.row = row  # the row id the ciphertext is bound to
 
 
 class EncryptedDescriptor:
@@ -38,14 +39,16 @@ class EncryptedDescriptor:
         if state is None:
             return None
         if state.plaintext is None and state.ciphertext is not None:
-            state.plaintext = aead.open_text(state.ciphertext, self.field.aad_for(instance))
+            row = state.row if state.row is not None else instance.pk
+            state.plaintext = aead.open_text(state.ciphertext, self.field.aad_for_row(row))
         return state.plaintext
 
     def __set__(self, instance, value):
         if value is None:
             instance.__dict__[self.field.attname] = None
         elif isinstance(value, Sealed):
-            instance.__dict__[self.field.attname] = _State(ciphertext=str(value))
+            row = instance.__dict__.get(instance._meta.pk.attname)
+            instance.__dict__[self.field.attname] = _State(ciphertext=str(value), row=row)
         else:
             instance.__dict__[self.field.attname] = _State(plaintext=str(value), dirty=True)
 
@@ -79,7 +82,10 @@ class EncryptedTextField(models.TextField):
         return errors
 
     def aad_for(self, instance) -> bytes:
-        return aead.associated_data(self.model._meta.db_table, self.column, instance.pk)
+        return self.aad_for_row(instance.pk)
+
+    def aad_for_row(self, row_id) -> bytes:
+        return aead.associated_data(self.model._meta.db_table, self.column, row_id)
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else Sealed(value)
@@ -88,11 +94,16 @@ class EncryptedTextField(models.TextField):
         state = model_instance.__dict__.get(self.attname)
         if state is None:
             return None
+        if not state.dirty and state.row is not None and state.row != model_instance.pk:
+            # A copy saved under a new id: re-encrypt for the new row.
+            state.plaintext = aead.open_text(state.ciphertext, self.aad_for_row(state.row))
+            state.dirty = True
         if state.dirty:
             state.ciphertext = aead.seal_text(
                 model_instance.encryption_scope(), state.plaintext, self.aad_for(model_instance)
             )
             state.dirty = False
+        state.row = model_instance.pk
         return Sealed(state.ciphertext)
 
     def get_prep_value(self, value):
