@@ -34,7 +34,7 @@ def cached_key(scope: str):
     key_id = uuid.uuid4()
     entry = (key_id, AESGCM(AESGCM.generate_key(bit_length=256)))
     cache = datakeys._cached()
-    cache[scope] = cache[key_id] = entry
+    cache[scope] = cache[key_id] = cache[key_id.bytes] = entry
     return entry
 
 

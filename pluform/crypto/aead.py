@@ -43,7 +43,7 @@ def open_(blob: bytes, aad: bytes) -> bytes:
     if len(blob) < _HEADER + _TAG or blob[0] != VERSION:
         logger.warning("Refused a ciphertext of unknown format at %s", where)
         raise TamperedCiphertext(where)
-    aes = datakeys.key_by_id(key_id_of(blob))
+    aes = datakeys.key_by_raw_id(blob[1:_KEY_END])
     try:
         return aes.decrypt(blob[_KEY_END:_HEADER], blob[_HEADER:], blob[:_KEY_END] + aad)
     except InvalidTag:

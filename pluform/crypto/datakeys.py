@@ -70,8 +70,7 @@ def key_for_scope(scope: str) -> tuple[uuid.UUID, AESGCM]:
         except IntegrityError:
             row = DataKey.objects.get(scope=scope)
     entry = (row.id, AESGCM(unwrap(row)))
-    cache[scope] = entry
-    cache[row.id] = entry
+    cache[scope] = cache[row.id] = cache[row.id.bytes] = entry
     return entry
 
 
@@ -83,9 +82,14 @@ def key_by_id(key_id: uuid.UUID) -> AESGCM:
     if row is None:
         raise DataKeyMissing(key_id)
     entry = (row.id, AESGCM(unwrap(row)))
-    cache[key_id] = entry
-    cache[row.scope] = entry
+    cache[key_id] = cache[key_id.bytes] = cache[row.scope] = entry
     return entry[1]
+
+
+def key_by_raw_id(raw_id: bytes) -> AESGCM:
+    """``key_by_id`` for the 16 id bytes of a ciphertext header, without building a UUID."""
+    entry = _cached().get(raw_id)
+    return entry[1] if entry is not None else key_by_id(uuid.UUID(bytes=raw_id))
 
 
 def destroy_scope(scope: str, *, actor=None) -> int:

@@ -141,7 +141,7 @@ class DecryptedFile:
             self.size = body - chunks * _OVERHEAD
             if self.size < 0:
                 self._refuse("short body")
-            self._aes = datakeys.key_by_id(uuid.UUID(bytes=key_id))
+            self._aes = datakeys.key_by_raw_id(key_id)
         except BaseException:
             self._file.close()
             raise
