@@ -1,0 +1,61 @@
+"""Logging in through the real forms, as a person would."""
+
+import io
+import os
+
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from PIL import Image
+
+from tests.factories.accounts import TEST_TOTP_SECRET
+
+PASSWORD = "correct horse battery staple"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def log_in(page, user):
+    page.goto("/accounts/login/")
+    page.fill("input[name=login]", user.email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def current_totp_code(secret=TEST_TOTP_SECRET) -> str:
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def log_in_with_totp(page, user):
+    """Password first; allauth then asks for the authenticator's code."""
+    log_in(page, user)
+    assert "/2fa/authenticate" in page.url, page.url
+    page.fill("input[name=code]", current_totp_code())
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/2fa/" not in page.url and "/login" not in page.url, page.url
+
+
+def png_bytes(size=(12, 8), colour=(31, 111, 107)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def horizontal_overflow(page) -> int:
+    """How many pixels the page is wider than the viewport (0 when nothing scrolls sideways)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+
+
+def snapshot(page, name):
+    """Saves a full-page screenshot into $PLUFORM_SCREENSHOTS, when that is set."""
+    folder = os.environ.get("PLUFORM_SCREENSHOTS")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
