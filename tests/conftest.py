@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from accounts.roles import Role
 from tests.factories.accounts import (
@@ -17,6 +18,13 @@ from tests.factories.accounts import (
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} ({db.get('HOST') or db['NAME']})"
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Code called outside a request speaks English in tests; pages follow the user's language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PLUFORM_")}
-    environment.pop("DATABASE_URL", None)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PLUFORM_", "DJANGO_")) and key != "DATABASE_URL"
+    }
     environment.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],

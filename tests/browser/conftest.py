@@ -7,13 +7,12 @@ import pytest
 
 CHROMIUM = os.environ.get("PLUFORM_BROWSER") or shutil.which("chromium") or "/usr/bin/chromium"
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
-# there (creating users) are plain synchronous work.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def browser():
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
+    # make there (creating users) are plain synchronous work.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"chromium not found at {CHROMIUM}")
