@@ -1,5 +1,6 @@
 """The Dutch and English catalogues are complete and up to date with the code."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -35,9 +36,11 @@ def test_catalogues_hold_every_string_of_the_code(tmp_path):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("*.mo"))
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     before = {m.id for m in _catalogue("nl") if m.id}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PLUFORM_", "DJANGO_"))}
     subprocess.run(
         [sys.executable, "manage.py", "makemessages", "-l", "nl", "--no-location", "-v", "0"],
         cwd=tmp_path,
+        env={**environment, "DATABASE_URL": "sqlite:///:memory:"},
         check=True,
         timeout=120,
     )
