@@ -7,4 +7,4 @@ class DialogueConfig(AppConfig):
     verbose_name = _("Dialogue")
 
     def ready(self):
-        from dialogue import signals  # noqa: F401
+        from dialogue import demo, signals  # noqa: F401

@@ -1,4 +1,5 @@
 import datetime
+from io import StringIO
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -90,3 +91,14 @@ def test_seed_demo_refuses_without_debug(settings):
 def test_demo_totp_prints_the_current_code(capsys):
     call_command("demo_totp")
     assert capsys.readouterr().out.strip() == demo.current_totp_code()
+
+
+def test_seed_demo_gives_the_active_coachee_a_readable_dialogue_once():
+    from dialogue.models import Message
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    noor = User.objects.get(email="noor@pluform.demo")
+    messages = Message.objects.filter(dialogue__trajectory__coachee=noor).order_by("created_at")
+    assert messages.count() == 4
+    assert messages.first().body.startswith("Hoi Noor")
