@@ -41,7 +41,7 @@ makemessages: install
 	$(MANAGE) makemessages -l nl -l en --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 
 test: install messages lint
-	PLUFORM_TESTING=1 $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	PLUFORM_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles

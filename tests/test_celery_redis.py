@@ -1,0 +1,78 @@
+"""Tasks go through a real Redis broker to a real Celery worker: IDs in, e-mail out."""
+
+import os
+import time
+
+import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from django.core import mail
+
+from dialogue import services
+from pluform.celery import app
+from tests.factories.accounts import CoacheeFactory, CoachFactory, TrajectoryFactory
+
+REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
+
+
+def _redis_available():
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not _redis_available() and not os.environ.get("CI"), reason="Redis is not running"
+    ),
+]
+
+
+@pytest.fixture
+def worker(settings):
+    settings.PLUFORM_NOTIFY_DELAY_MINUTES = 0
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        app.conf.update(saved)
+
+
+def test_without_a_worker_nothing_is_sent_inline(settings):
+    """The queue really is asynchronous once a broker is configured."""
+    settings.PLUFORM_NOTIFY_DELAY_MINUTES = 0
+    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+    app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    try:
+        coach = CoachFactory()
+        coachee = CoacheeFactory(organisation=coach.organisation)
+        dialogue = services.ensure_trajectory_dialogue(
+            TrajectoryFactory(coachee=coachee, coaches=[coach])
+        )
+        services.post_message(dialogue, coachee, "hello")
+        assert mail.outbox == []
+        assert redis.Redis.from_url(REDIS_URL).llen("celery") == 1
+    finally:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        app.conf.update(saved)
+
+
+def test_a_message_notification_travels_through_redis_to_a_worker(worker):
+    coach = CoachFactory(language="nl")
+    coachee = CoacheeFactory(organisation=coach.organisation)
+    trajectory = TrajectoryFactory(coachee=coachee, coaches=[coach])
+    dialogue = services.ensure_trajectory_dialogue(trajectory)
+
+    services.post_message(dialogue, coachee, "Marker-7f3a: how I really feel")
+
+    deadline = time.monotonic() + 5
+    while not mail.outbox and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [message.to for message in mail.outbox] == [[coach.email]]
+    assert "Marker-7f3a" not in mail.outbox[0].body
