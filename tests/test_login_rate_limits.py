@@ -76,3 +76,29 @@ def test_eleventh_wrong_two_factor_code_is_refused(client, coach):
     response = client.post(url, {"code": current_code()})
     assert refused(response)
     assert "_auth_user_id" not in client.session
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache backend: counters shared by every web worker."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).flushdb()
+    except redis.RedisError:
+        pytest.skip("Redis is not running")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    yield
+    redis.Redis.from_url(url).flushdb()
+
+
+def test_limit_holds_across_web_workers_sharing_redis(redis_cache, coachee):
+    from django.test import Client
+
+    first_worker, second_worker = Client(), Client()
+    for number in range(10):
+        fail_login(first_worker if number % 2 else second_worker, coachee.email)
+    assert refused(fail_login(Client(), coachee.email))
