@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from accounts import invitations, services
 from accounts.models import CoachProfile, Invitation, LoginAttempt, Organisation, Trajectory, User
-from pluform.admin_site import ITAdminMixin
+from pluform.admin_site import ITAdminMixin, ReadOnlyAdminMixin
 
 
 class UserAdminForm(forms.ModelForm):
@@ -188,18 +188,9 @@ class InvitationAdmin(ITAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(ITAdminMixin, admin.ModelAdmin):
+class LoginAttemptAdmin(ReadOnlyAdminMixin, ITAdminMixin, admin.ModelAdmin):
     list_display = ["at", "email", "user", "outcome", "success", "ip_network", "user_agent"]
     list_filter = ["success", "outcome"]
     list_select_related = ["user"]
     search_fields = ["email", "ip_network"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -74,6 +74,21 @@ class ITAdminMixin(RoleModelAdminMixin):
     allowed_role = "it_admin"
 
 
+class ReadOnlyAdminMixin:
+    """For records nobody edits by hand: login attempts, the audit trail."""
+
+    actions = None
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class PluformAdminSite(RoleAdminSiteMixin, admin.AdminSite):
     site_header = _("Pluform administration")
     site_title = _("Pluform administration")

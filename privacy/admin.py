@@ -1,11 +1,11 @@
 from django.contrib import admin
 
-from pluform.admin_site import ITAdminMixin
+from pluform.admin_site import ITAdminMixin, ReadOnlyAdminMixin
 from privacy.audit_models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ITAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, ITAdminMixin, admin.ModelAdmin):
     """The audit trail, read-only: nobody adds, changes or deletes an event here."""
 
     list_display = (
@@ -44,13 +44,3 @@ class AuditEventAdmin(ITAdminMixin, admin.ModelAdmin):
         "hash",
     )
     readonly_fields = fields
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -53,20 +53,17 @@ class EncryptedDescriptor:
             instance.__dict__[self.field.attname] = _State(plaintext=str(value), dirty=True)
 
 
-class EncryptedTextField(models.TextField):
-    description = "Text encrypted with AES-256-GCM under a data key"
-
-    def contribute_to_class(self, cls, name, private_only=False):
-        super().contribute_to_class(cls, name, private_only=private_only)
-        setattr(cls, self.attname, EncryptedDescriptor(self))
+class EncryptedFieldMixin:
+    """What every encrypted field needs of its model: a UUID pk and an encryption scope."""
 
     def check(self, **kwargs):
         errors = super().check(**kwargs)
+        kind = type(self).__name__
         pk = self.model._meta.pk
         if not isinstance(pk, models.UUIDField) or pk.default is models.NOT_PROVIDED:
             errors.append(
                 checks.Error(
-                    "EncryptedTextField needs a UUID primary key with a default.",
+                    f"{kind} needs a UUID primary key with a default.",
                     obj=self,
                     id="pluform.E001",
                 )
@@ -74,7 +71,7 @@ class EncryptedTextField(models.TextField):
         if not hasattr(self.model, "encryption_scope"):
             errors.append(
                 checks.Error(
-                    "A model with an EncryptedTextField defines encryption_scope().",
+                    f"A model with an {kind} defines encryption_scope().",
                     obj=self,
                     id="pluform.E002",
                 )
@@ -86,6 +83,14 @@ class EncryptedTextField(models.TextField):
 
     def aad_for_row(self, row_id) -> bytes:
         return aead.associated_data(self.model._meta.db_table, self.column, row_id)
+
+
+class EncryptedTextField(EncryptedFieldMixin, models.TextField):
+    description = "Text encrypted with AES-256-GCM under a data key"
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, EncryptedDescriptor(self))
 
     def from_db_value(self, value, expression, connection):
         return None if value is None else Sealed(value)

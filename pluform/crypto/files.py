@@ -20,14 +20,14 @@ import uuid
 from functools import partial
 
 from cryptography.exceptions import InvalidTag
-from django.core import checks
 from django.core.files import File
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile, FileDescriptor
 from django.db.models.signals import post_delete, post_save
 
-from pluform.crypto import aead, datakeys
+from pluform.crypto import datakeys
 from pluform.crypto.errors import TamperedCiphertext
+from pluform.crypto.fields import EncryptedFieldMixin
 
 logger = logging.getLogger("pluform.crypto")
 
@@ -226,7 +226,7 @@ class EncryptedFileDescriptor(FileDescriptor):
         super().__set__(instance, value)
 
 
-class EncryptedFileField(models.FileField):
+class EncryptedFileField(EncryptedFieldMixin, models.FileField):
     attr_class = EncryptedFieldFile
     descriptor_class = EncryptedFileDescriptor
     description = "A file encrypted with AES-256-GCM in chunks under a data key"
@@ -265,30 +265,6 @@ class EncryptedFileField(models.FileField):
         if not cls._meta.abstract:
             post_delete.connect(self._delete_stored, sender=cls, weak=False)
             post_save.connect(self._delete_replaced, sender=cls, weak=False)
-
-    def check(self, **kwargs):
-        errors = super().check(**kwargs)
-        pk = self.model._meta.pk
-        if not isinstance(pk, models.UUIDField) or pk.default is models.NOT_PROVIDED:
-            errors.append(
-                checks.Error(
-                    "EncryptedFileField needs a UUID primary key with a default.",
-                    obj=self,
-                    id="pluform.E003",
-                )
-            )
-        if not hasattr(self.model, "encryption_scope"):
-            errors.append(
-                checks.Error(
-                    "A model with an EncryptedFileField defines encryption_scope().",
-                    obj=self,
-                    id="pluform.E004",
-                )
-            )
-        return errors
-
-    def aad_for(self, instance) -> bytes:
-        return aead.associated_data(self.model._meta.db_table, self.column, instance.pk)
 
     def _delete_stored(self, sender, instance, using, **kwargs):
         name = instance.__dict__.get(self.attname)
