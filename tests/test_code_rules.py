@@ -58,10 +58,10 @@ def test_views_load_content_only_through_access_py(path):
 
 def test_the_loader_rule_catches_a_direct_load():
     tree = ast.parse("m = Message.objects.get(pk=1)\nd = get_object_or_404(Dialogue, pk=2)")
-    assert [hit for _, hit in _direct_loads(tree, {"Message", "Dialogue"})] == [
+    assert {hit for _, hit in _direct_loads(tree, {"Message", "Dialogue"})} == {
         "Message.objects",
         "get_object_or_404(Dialogue)",
-    ]
+    }
 
 
 def test_every_celery_task_has_an_explicit_name():
