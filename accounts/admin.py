@@ -10,6 +10,8 @@ from django.utils.translation import ngettext
 from accounts import invitations, services
 from accounts.models import CoachProfile, Invitation, LoginAttempt, Organisation, Trajectory, User
 from pluform.admin_site import ITAdminMixin, ReadOnlyAdminMixin
+from privacy import audit
+from privacy.audit import Action
 
 
 class UserAdminForm(forms.ModelForm):
@@ -99,14 +101,20 @@ class UserAdmin(ITAdminMixin, admin.ModelAdmin):
         obj.save()
         if change and "email" in form.changed_data:
             services.change_email(obj, new_email)
+        changed = sorted(set(form.changed_data) - {"restricted", "restriction_reason"})
+        if changed:
+            action = Action.CHANGE if change else Action.CREATE
+            audit.record(request, action, subject=obj, obj=obj, detail=", ".join(changed))
         if form.cleaned_data["restricted"] and not obj.processing_restricted:
-            services.restrict_processing(obj, reason)
+            services.restrict_processing(obj, reason, request=request)
         elif not form.cleaned_data["restricted"] and obj.processing_restricted:
-            services.lift_restriction(obj)
+            services.lift_restriction(obj, request=request)
 
     @admin.action(description=_("Reset two-factor authentication (lost phone)"))
     def reset_mfa(self, request, queryset):
         Authenticator.objects.filter(user__in=queryset).delete()
+        for user in queryset:
+            audit.record(request, Action.MFA_CHANGE, subject=user, obj=user, detail="reset")
         self.message_user(
             request,
             ngettext(

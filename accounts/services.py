@@ -5,6 +5,8 @@ from django.utils import timezone
 from accounts import emails
 from accounts.models import ProfilePhoto, Trajectory, TrajectoryCoach
 from accounts.signals import coach_assigned, coach_unassigned, trajectory_started
+from privacy import audit
+from privacy.audit import Action
 
 
 @transaction.atomic
@@ -49,16 +51,18 @@ def change_email(user, new_email: str) -> None:
     transaction.on_commit(lambda: emails.send_email_changed(user, old_email))
 
 
-def restrict_processing(user, reason: str) -> None:
+def restrict_processing(user, reason: str, *, request=None) -> None:
     user.processing_restricted_at = timezone.now()
     user.restriction_reason = reason
     user.save(update_fields=["processing_restricted_at", "restriction_reason"])
+    audit.record(request, Action.RESTRICT, subject=user, obj=user, detail="restriction set")
 
 
-def lift_restriction(user) -> None:
+def lift_restriction(user, *, request=None) -> None:
     user.processing_restricted_at = None
     user.restriction_reason = ""
     user.save(update_fields=["processing_restricted_at", "restriction_reason"])
+    audit.record(request, Action.RESTRICT, subject=user, obj=user, detail="restriction lifted")
 
 
 @transaction.atomic

@@ -114,3 +114,20 @@ def test_new_user_made_by_it_admin_has_no_usable_password(client, it_admin, orga
     assert response.status_code == 302
     user = User.objects.get(email="manager2@example.com")
     assert not user.has_usable_password()
+
+
+def test_restriction_set_and_lifted_are_in_the_audit_trail(it_admin, coachee, rf):
+    from accounts import services
+    from privacy.audit_models import AuditEvent
+
+    request = rf.post("/admin/")
+    request.user = it_admin
+    services.restrict_processing(coachee, "disputed accuracy", request=request)
+    services.lift_restriction(coachee, request=request)
+    events = AuditEvent.objects.filter(subject_uuid=coachee.uuid, action="restrict")
+    assert [event.detail for event in events.order_by("at", "pk")] == [
+        "restriction set",
+        "restriction lifted",
+    ]
+    assert {event.actor_uuid for event in events} == {it_admin.uuid}
+    assert "disputed" not in " ".join(event.detail for event in events)
