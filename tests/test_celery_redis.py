@@ -30,37 +30,40 @@ pytestmark = [
 ]
 
 
+def _switch_broker(**conf):
+    """Points the app at another broker, dropping producer connections to the old one."""
+    app.conf.update(**conf)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
-def worker(settings):
+def redis_broker(settings):
     settings.PLUFORM_NOTIFY_DELAY_MINUTES = 0
     saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
+    _switch_broker(task_always_eager=False, broker_url=REDIS_URL)
     redis.Redis.from_url(REDIS_URL).flushdb()
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            yield
-    finally:
-        app.conf.update(saved)
+    yield redis.Redis.from_url(REDIS_URL)
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    _switch_broker(**saved)
 
 
-def test_without_a_worker_nothing_is_sent_inline(settings):
+@pytest.fixture
+def worker(redis_broker):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def test_without_a_worker_nothing_is_sent_inline(redis_broker):
     """The queue really is asynchronous once a broker is configured."""
-    settings.PLUFORM_NOTIFY_DELAY_MINUTES = 0
-    saved = {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
-    app.conf.update(task_always_eager=False, broker_url=REDIS_URL)
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    try:
-        coach = CoachFactory()
-        coachee = CoacheeFactory(organisation=coach.organisation)
-        dialogue = services.ensure_trajectory_dialogue(
-            TrajectoryFactory(coachee=coachee, coaches=[coach])
-        )
-        services.post_message(dialogue, coachee, "hello")
-        assert mail.outbox == []
-        assert redis.Redis.from_url(REDIS_URL).llen("celery") == 1
-    finally:
-        redis.Redis.from_url(REDIS_URL).flushdb()
-        app.conf.update(saved)
+    coach = CoachFactory()
+    coachee = CoacheeFactory(organisation=coach.organisation)
+    dialogue = services.ensure_trajectory_dialogue(
+        TrajectoryFactory(coachee=coachee, coaches=[coach])
+    )
+    services.post_message(dialogue, coachee, "hello")
+    assert mail.outbox == []
+    assert redis_broker.llen("celery") == 1
 
 
 def test_a_message_notification_travels_through_redis_to_a_worker(worker):
