@@ -107,6 +107,13 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def __init__(self, *args, has_photo=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if has_photo:
+            self.fields["photo"].label = _("New photo")
+        else:
+            del self.fields["remove_photo"]
+
 
 class EmailChangeForm(forms.Form):
     email = forms.EmailField(label=_("New e-mail address"))

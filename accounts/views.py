@@ -1,5 +1,6 @@
 from allauth.account.decorators import reauthentication_required
 from allauth.account.utils import perform_login
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,18 +22,24 @@ from pluform.crypto.streaming import encrypted_file_response
 @never_cache
 @login_required
 def profile(request):
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    has_photo = ProfilePhoto.objects.filter(user=request.user).exists()
+    form = ProfileForm(
+        request.POST or None, request.FILES or None, instance=request.user, has_photo=has_photo
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            if form.cleaned_data["remove_photo"]:
+            if form.cleaned_data.get("remove_photo"):
                 services.remove_photo(request.user)
             elif form.cleaned_data["photo"]:
                 services.set_photo(request.user, form.cleaned_data["photo"])
-        messages.success(request, _("Your profile has been saved."))
+        # Said in the language just chosen, which the next page is shown in.
+        with translation.override(request.user.language):
+            messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
-    has_photo = ProfilePhoto.objects.filter(user=request.user).exists()
-    return render(request, "accounts/profile.html", {"form": form, "has_photo": has_photo})
+    mfa_on = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
+    context = {"form": form, "has_photo": has_photo, "mfa_on": mfa_on}
+    return render(request, "accounts/profile.html", context)
 
 
 @never_cache
@@ -98,7 +106,8 @@ def accept_invitation(request, token):
     if invitation is None:
         return render(request, "accounts/invitation_unusable.html", status=404)
     if not invitation.is_pending:
-        return render(request, "accounts/invitation_unusable.html", status=410)
+        context = {"invitation": invitation}
+        return render(request, "accounts/invitation_unusable.html", context, status=410)
     if request.user.is_authenticated:
         return render(request, "accounts/invitation_logged_in.html")
     form = AcceptInvitationForm(request.POST or None, invitation=invitation)
