@@ -13,7 +13,7 @@ from pluform.crypto.scopes import owner_scope
 
 
 class Organisation(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -45,7 +45,7 @@ class NotificationChoice(models.TextChoices):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
@@ -141,6 +141,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CoachProfile(models.Model):
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="coach_profile")
     licence_started_on = models.DateField(_("licence start"), null=True, blank=True)
     licence_ended_on = models.DateField(_("licence end"), null=True, blank=True)
@@ -160,7 +161,7 @@ class CoachProfile(models.Model):
 class Trajectory(models.Model):
     """A coachee's coaching trajectory with one or more coaches. Retention counts from its end."""
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="trajectories"
     )
@@ -223,6 +224,7 @@ class LoginAttempt(models.Model):
         BAD_MFA_CODE = "bad_mfa_code", _("Wrong two-factor code")
         RATE_LIMITED = "rate_limited", _("Refused: too many attempts")
 
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.CharField(_("e-mail address as typed"), max_length=254, blank=True)
     user = models.ForeignKey(
         User,
@@ -263,7 +265,7 @@ class Invitation(models.Model):
 
     INVITABLE_ROLES = (Role.COACH, Role.COACHEE)
 
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),

@@ -67,7 +67,7 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(_("time"), db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
     outcome = models.CharField(

@@ -53,7 +53,7 @@ def test_an_intact_chain_verifies():
 def test_verify_audit_finds_a_row_changed_by_raw_sql():
     events = _events()
     _as_attacker(
-        "UPDATE privacy_auditevent SET detail = %s WHERE id = %s", ["harmless", events[2].pk]
+        "UPDATE privacy_auditevent SET detail = %s WHERE seq = %s", ["harmless", events[2].seq]
     )
     with pytest.raises(CommandError, match=r"broken at event #3: its content does not match"):
         _verify()
@@ -65,8 +65,8 @@ def test_verify_audit_finds_a_recomputed_hash_because_the_next_event_no_longer_f
     forged = AuditEvent.objects.get(pk=events[1].pk)
     forged.detail = "forged"
     _as_attacker(
-        "UPDATE privacy_auditevent SET detail = %s, hash = %s WHERE id = %s",
-        ["forged", forged.compute_hash(), forged.pk],
+        "UPDATE privacy_auditevent SET detail = %s, hash = %s WHERE seq = %s",
+        ["forged", forged.compute_hash(), forged.seq],
     )
     with pytest.raises(CommandError, match=r"broken at event #3: does not follow"):
         _verify()
@@ -75,7 +75,7 @@ def test_verify_audit_finds_a_recomputed_hash_because_the_next_event_no_longer_f
 @pytest.mark.django_db
 def test_verify_audit_finds_a_deleted_row():
     events = _events()
-    _as_attacker("DELETE FROM privacy_auditevent WHERE id = %s", [events[1].pk])
+    _as_attacker("DELETE FROM privacy_auditevent WHERE seq = %s", [events[1].seq])
     with pytest.raises(CommandError, match=r"#2 is missing"):
         _verify()
 
@@ -83,7 +83,7 @@ def test_verify_audit_finds_a_deleted_row():
 @pytest.mark.django_db
 def test_verify_audit_finds_a_cut_off_tail():
     events = _events()
-    _as_attacker("DELETE FROM privacy_auditevent WHERE id = %s", [events[-1].pk])
+    _as_attacker("DELETE FROM privacy_auditevent WHERE seq = %s", [events[-1].seq])
     report = verify_chain()
     assert (report.broken_at, report.reason) == (5, "events after #4 are missing")
 
@@ -93,7 +93,7 @@ def test_verify_audit_finds_a_cut_off_tail():
 def test_postgresql_refuses_an_update_of_an_audit_event():
     event = _events(1)[0]
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        _raw("UPDATE privacy_auditevent SET detail = 'x' WHERE id = %s", [event.pk])
+        _raw("UPDATE privacy_auditevent SET detail = 'x' WHERE seq = %s", [event.seq])
 
 
 @postgres_only
@@ -101,7 +101,7 @@ def test_postgresql_refuses_an_update_of_an_audit_event():
 def test_postgresql_refuses_a_delete_of_an_audit_event():
     event = _events(1)[0]
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        _raw("DELETE FROM privacy_auditevent WHERE id = %s", [event.pk])
+        _raw("DELETE FROM privacy_auditevent WHERE seq = %s", [event.seq])
 
 
 @postgres_only
