@@ -98,3 +98,15 @@ class PluformAdminSite(RoleAdminSiteMixin, admin.AdminSite):
 
 class PluformAdminConfig(AdminConfig):
     default_site = "pluform.admin_site.PluformAdminSite"
+
+    def ready(self):
+        super().ready()
+        from allauth.account.models import EmailAddress
+        from allauth.mfa.models import Authenticator
+        from django.contrib.auth.models import Group
+
+        # Nobody manages these by hand: roles replace groups, e-mail changes go through the
+        # profile, two-factor resets through the user admin's action.
+        for model in (Group, EmailAddress, Authenticator):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

@@ -117,3 +117,28 @@ def test_log_calls_never_format_a_decrypted_field():
                     if isinstance(argument, ast.Attribute) and argument.attr in encrypted:
                         offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders
+
+
+def test_no_url_carries_a_sequential_id():
+    from django.contrib import admin
+    from django.db import models
+    from django.urls import get_resolver
+
+    from accounts.organisation_admin import site as organisation_site
+
+    def routes(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if hasattr(entry, "url_patterns"):
+                yield from routes(entry, route)
+            else:
+                yield route
+
+    assert not [route for route in routes(get_resolver()) if "<int:" in route]
+    sequential = [
+        model.__name__
+        for site in (admin.site, organisation_site)
+        for model in site._registry
+        if not isinstance(model._meta.pk, models.UUIDField)
+    ]
+    assert not sequential, f"admin change URLs would carry sequential ids: {sequential}"
