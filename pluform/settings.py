@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pluform.env import env, envbool, envint, envlist
 from pluform.local_secrets import load_or_create
+from pluform.storage import local_storage, s3_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("PLUFORM_VAR_DIR", str(BASE_DIR / "var")))
@@ -209,24 +210,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # private S3 bucket) and every download goes through a permission-checked view.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
-if AWS_STORAGE_BUCKET_NAME:
-    _default_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": env("AWS_S3_REGION_NAME") or None,
-            "file_overwrite": False,
-            "default_acl": None,
-            "querystring_auth": True,
-            "object_parameters": {"ServerSideEncryption": "AES256"},
-        },
-    }
-else:
-    _default_storage = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": MEDIA_ROOT, "base_url": None},
-    }
+_default_storage = (
+    s3_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("AWS_S3_ENDPOINT_URL"),
+        region_name=env("AWS_S3_REGION_NAME"),
+    )
+    if AWS_STORAGE_BUCKET_NAME
+    else local_storage(MEDIA_ROOT)
+)
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils import translation
 
 from accounts.roles import Role
+from pluform.storage import local_storage
 from tests.factories.accounts import (
     CoacheeFactory,
     CoachFactory,
@@ -30,13 +31,7 @@ def _english_unless_a_test_says_otherwise():
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "media", "base_url": None},
-        },
-    }
+    settings.STORAGES = {**settings.STORAGES, "default": local_storage(tmp_path / "media")}
 
 
 @pytest.fixture
