@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organisation/", organisation_admin.site.urls),
     path("dialogue/", include("dialogue.urls")),
+    path("support/", include("accounts.support_urls")),
 ]
