@@ -314,6 +314,9 @@ PLUFORM_UPLOAD_LIMITS = {
 PLUFORM_MAX_IMAGE_PIXELS = envint("MAX_IMAGE_PIXELS", 40_000_000)
 
 if TESTING:
+    # Threads of the live server and of the in-process Celery worker must not keep
+    # connections open, or the test database cannot be dropped afterwards.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
     WHITENOISE_AUTOREFRESH = True
     INSTALLED_APPS.append("tests.cryptoapp")
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
