@@ -17,4 +17,4 @@ RUN pip install --no-deps . \
 
 USER pluform
 EXPOSE 8000
-CMD ["gunicorn", "pluform.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "pluform.wsgi"]

@@ -22,3 +22,13 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text()
     readme = (ROOT / "README.md").read_text()
     assert "make run" in readme and "make test" in readme
+
+
+def test_gunicorn_access_log_never_carries_query_strings():
+    import runpy
+
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert "%(U)s" in config["access_log_format"]
+    assert "%(r)s" not in config["access_log_format"]
+    assert "%(q)s" not in config["access_log_format"]
+    assert config["worker_class"] == "sync"
