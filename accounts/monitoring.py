@@ -41,7 +41,10 @@ def _client_ip(request) -> str:
 
 
 def record_attempt(request, *, outcome, user=None, email="") -> LoginAttempt:
+    """Stores one attempt; the account is found by the typed e-mail when not given."""
     success = outcome in (Outcome.LOGGED_IN, Outcome.PASSWORD_OK)
+    if user is None:
+        user = _user_for_email(email)
     email = (email or (user.email if user else "")).strip().lower()[:_EMAIL_MAX]
     attempt = LoginAttempt.objects.create(
         email=email,
@@ -92,9 +95,7 @@ def _on_logged_in(sender, request, user, **kwargs):
 @receiver(user_login_failed, dispatch_uid="accounts_monitor_login_failed")
 def _on_login_failed(sender, credentials, request=None, **kwargs):
     email = credentials.get("email") or credentials.get("username") or ""
-    record_attempt(
-        request, outcome=Outcome.BAD_CREDENTIALS, user=_user_for_email(email), email=email
-    )
+    record_attempt(request, outcome=Outcome.BAD_CREDENTIALS, email=email)
 
 
 @receiver(authentication_step_completed, dispatch_uid="accounts_monitor_step")

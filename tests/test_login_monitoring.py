@@ -66,7 +66,8 @@ def test_two_factor_login_records_both_steps_and_failures(client, coach):
 def test_refused_attempts_are_recorded_as_rate_limited(client, coachee):
     for _ in range(11):
         post_login(client, coachee.email, "not the password")
-    assert LoginAttempt.objects.filter(outcome=Outcome.RATE_LIMITED).count() == 1
+    refused = LoginAttempt.objects.get(outcome=Outcome.RATE_LIMITED)
+    assert refused.user == coachee
     assert LoginAttempt.objects.filter(outcome=Outcome.BAD_CREDENTIALS).count() == 10
 
 
