@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from dialogue.models import Dialogue
 from dialogue.services import MAX_BODY_LENGTH
-from pluform.uploads import SafeFileField
+from pluform.uploads import SafeMultipleFileField
 
 ATTACHMENT_KINDS = ("image", "document", "audio")
+MAX_ATTACHMENTS = 5
 TOO_LONG = _("A message can be at most 20,000 characters long.")
 
 
@@ -36,11 +37,12 @@ class MessageForm(forms.Form):
         max_length=MAX_BODY_LENGTH,
         error_messages={"max_length": TOO_LONG},
     )
-    attachment = SafeFileField(
-        label=_("Attach a file"),
+    attachment = SafeMultipleFileField(
+        label=_("Attach files"),
         kinds=ATTACHMENT_KINDS,
+        max_files=MAX_ATTACHMENTS,
         required=False,
-        help_text=_("An image, a document or a sound recording."),
+        help_text=_("Images, documents or sound recordings: at most five at once."),
     )
 
     def clean_body(self):
@@ -53,8 +55,7 @@ class MessageForm(forms.Form):
         return cleaned
 
     def uploads(self) -> list:
-        upload = self.cleaned_data.get("attachment")
-        return [upload] if upload else []
+        return self.cleaned_data.get("attachment") or []
 
 
 class EditMessageForm(forms.Form):

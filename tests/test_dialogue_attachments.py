@@ -100,3 +100,36 @@ def test_outsiders_cannot_download_an_attachment(client, dialogue, coachee, acto
     for name in ("other_coach", "org_manager", "it_admin", "stranger_coach"):
         client.force_login(actors[name])
         assert client.get(url).status_code == 404
+
+
+def test_several_files_go_with_one_message(client, dialogue, coachee):
+    client.force_login(coachee)
+    files = [_pdf("week-1.pdf"), _png("chart.png"), _pdf("week-2.pdf")]
+    assert _post(client, dialogue, body="Three files", attachment=files).status_code == 302
+    message = Message.objects.get()
+    assert sorted(item.original_name for item in message.attachments.all()) == [
+        "chart.png",
+        "week-1.pdf",
+        "week-2.pdf",
+    ]
+
+
+def test_more_than_five_files_are_refused_and_nothing_is_stored(client, dialogue, coachee):
+    client.force_login(coachee)
+    files = [_pdf(f"part-{number}.pdf") for number in range(6)]
+    response = _post(client, dialogue, body="Too many", attachment=files)
+    assert response.status_code == 200
+    assert "at most 5 files" in response.text
+    assert "Too many" in response.text  # the text is kept for another try
+    assert not Message.objects.exists()
+    assert not Attachment.objects.exists()
+
+
+def test_one_refused_file_refuses_the_whole_message(client, dialogue, coachee):
+    client.force_login(coachee)
+    script = SimpleUploadedFile("notes.pdf", b"#!/bin/sh\nrm -rf /\n", content_type="text/x-sh")
+    response = _post(client, dialogue, body="Mixed", attachment=[_pdf(), script])
+    assert response.status_code == 200
+    assert not Message.objects.exists()
+    assert not Attachment.objects.exists()
+    assert not default_storage.exists("encrypted") or not any(default_storage.listdir("encrypted"))
