@@ -1,3 +1,5 @@
+from zoneinfo import available_timezones
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,10 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
+
+
 class ProfileForm(forms.ModelForm):
     photo = SafeFileField(
         label=_("Photo"),
@@ -100,6 +106,7 @@ class ProfileForm(forms.ModelForm):
             "first_name",
             "last_name",
             "language",
+            "time_zone",
             "birth_date",
             "gender",
             "phone",
@@ -109,6 +116,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, has_photo=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
         if has_photo:
             self.fields["photo"].label = _("New photo")
         else:

@@ -31,16 +31,22 @@ class SessionLifetimeMiddleware:
 
 
 class UserLanguageMiddleware:
-    """Once logged in, the language follows the user's profile."""
+    """Once logged in, the language and the time zone follow the user's profile."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated and request.user.language:
-            translation.activate(request.user.language)
-            request.LANGUAGE_CODE = request.user.language
-        return self.get_response(request)
+        user = request.user
+        if user.is_authenticated:
+            if user.language:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
+            timezone.activate(user.time_zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class ActivityMiddleware:

@@ -1,6 +1,8 @@
 import uuid
+from zoneinfo import available_timezones
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -31,6 +33,11 @@ class Language(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
+def validate_time_zone(value):
+    if value not in available_timezones():
+        raise ValidationError(_("Choose a time zone from the list."), code="invalid")
+
+
 class Gender(models.TextChoices):
     FEMALE = "female", _("Female")
     MALE = "male", _("Male")
@@ -51,6 +58,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     last_name = models.CharField(_("last name"), max_length=150)
     language = models.CharField(
         _("language"), max_length=2, choices=Language.choices, default=Language.DUTCH
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        default="Europe/Amsterdam",
+        help_text=_("Times in Pluform are shown in this time zone."),
     )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=20, choices=Gender.choices, blank=True)

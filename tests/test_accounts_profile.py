@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
@@ -19,6 +21,7 @@ def profile_data(**changes):
         "first_name": "Eva",
         "last_name": "de Wit",
         "language": "en",
+        "time_zone": "Europe/Amsterdam",
         "birth_date": "1990-04-01",
         "gender": "female",
         "phone": "+31 6 12345678",
@@ -134,3 +137,28 @@ def test_allauths_email_page_leads_to_our_email_change(client, coachee):
 def test_nav_links_to_the_profile(client, coachee):
     client.force_login(coachee)
     assert reverse("accounts:profile") in client.get(reverse("home")).text
+
+
+def test_coachee_abroad_chooses_a_time_zone_and_sees_times_in_it(client, coachee, trajectory):
+    from dialogue.models import Message
+    from dialogue.services import ensure_trajectory_dialogue
+
+    dialogue = ensure_trajectory_dialogue(trajectory)
+    message = Message.objects.create(dialogue=dialogue, author=coachee, body="hello")
+    Message.objects.filter(pk=message.pk).update(
+        created_at=datetime.datetime(2026, 7, 1, 12, 0, tzinfo=datetime.UTC)
+    )
+    client.force_login(coachee)
+    client.post(reverse("accounts:profile"), profile_data(time_zone="America/Curacao"))
+    coachee.refresh_from_db()
+    assert coachee.time_zone == "America/Curacao"
+    page = client.get(reverse("dialogue:detail", args=[dialogue.pk])).text
+    assert "July 1, 2026, 8 a.m." in page  # 12:00 UTC is 08:00 on Curaçao
+
+
+def test_an_unknown_time_zone_is_refused(client, coachee):
+    client.force_login(coachee)
+    response = client.post(reverse("accounts:profile"), profile_data(time_zone="Mars/Olympus"))
+    assert response.status_code == 200
+    coachee.refresh_from_db()
+    assert coachee.time_zone == "Europe/Amsterdam"
