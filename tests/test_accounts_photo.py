@@ -21,6 +21,7 @@ def profile_data(user, **extra):
         "first_name": user.first_name,
         "last_name": user.last_name,
         "language": "en",
+        "time_zone": "Europe/Amsterdam",
         "gender": "",
         "phone": "",
         "birth_date": "",

@@ -153,7 +153,7 @@ def test_coachee_abroad_chooses_a_time_zone_and_sees_times_in_it(client, coachee
     coachee.refresh_from_db()
     assert coachee.time_zone == "America/Curacao"
     page = client.get(reverse("dialogue:detail", args=[dialogue.pk])).text
-    assert "July 1, 2026, 8 a.m." in page  # 12:00 UTC is 08:00 on Curaçao
+    assert "1 July 2026, 08:00" in page  # 12:00 UTC is 08:00 on Curaçao
 
 
 def test_an_unknown_time_zone_is_refused(client, coachee):

@@ -42,7 +42,7 @@ def test_page_shows_every_identification_field(client, customer_service, coachee
         "Eva",
         "Jansen",
         "Dutch",
-        "March 14, 1990",
+        "14 March 1990",
         "Female",
         "+31 6 1234 5678",
         "Coachee",

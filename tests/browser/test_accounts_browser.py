@@ -141,7 +141,7 @@ def test_org_manager_sees_their_people_with_last_activity_and_corrects_a_name(pa
         page.locator("#content-main").get_by_role("link", name="Coaches", exact=True).click()
     rows = page.locator("#result_list tbody tr")
     assert rows.count() == 1
-    assert "Coach" in rows.first.inner_text() and "March 4, 2026" in rows.first.inner_text()
+    assert "Coach" in rows.first.inner_text() and "4 March 2026" in rows.first.inner_text()
 
     page.goto("/organisation/")
     with page.expect_navigation():
