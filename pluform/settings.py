@@ -261,6 +261,10 @@ CELERY_BEAT_SCHEDULE["dialogue-daily-digest"] = {
     "task": "dialogue.queue_daily_digests",
     "schedule": crontab(hour=7, minute=30),
 }
+CELERY_BEAT_SCHEDULE["accounts-purge-login-attempts"] = {
+    "task": "accounts.purge_login_attempts",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 # Security
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -304,6 +308,8 @@ LOGGING = {
 # Pluform
 PLUFORM_SESSION_ACTIVITY_INTERVAL = 300
 PLUFORM_INVITATION_DAYS = 7
+# Login attempts serve IT monitoring only; they are kept no longer than this.
+PLUFORM_LOGIN_ATTEMPT_RETENTION_DAYS = envint("LOGIN_ATTEMPT_RETENTION_DAYS", 365)
 PLUFORM_NOTIFY_DELAY_MINUTES = envint("NOTIFY_DELAY_MINUTES", 10)
 PLUFORM_RETENTION_DAYS = 2 * 365
 PLUFORM_UPLOAD_LIMITS = {
