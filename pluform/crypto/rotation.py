@@ -90,7 +90,19 @@ def rotate_all(
         result.skipped,
         len(result.failed),
     )
+    _record(result)
     return result
+
+
+def _record(result: RotationResult) -> None:
+    from privacy.audit import Action, Outcome, record
+
+    record(
+        None,
+        Action.KEY_ROTATION,
+        outcome=Outcome.FAILED if result.failed else Outcome.OK,
+        detail=f"to {result.target}: {result.rotated} rotated, {len(result.failed)} failed",
+    )
 
 
 def keys_per_master_key() -> dict[str, int]:

@@ -18,14 +18,6 @@ def rotate_keys(self, batch_size=rotation.BATCH_SIZE):
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     result = rotation.rotate_all(batch_size=batch_size, progress=progress)
-    from privacy.audit import Action, record
-
-    record(
-        None,
-        Action.KEY_ROTATION,
-        outcome="failed" if result.failed else "ok",
-        detail=f"to {result.target}: {result.rotated} rotated, {len(result.failed)} failed",
-    )
     return {
         "target": result.target,
         "rotated": result.rotated,

@@ -32,14 +32,6 @@ class Command(BaseCommand):
                 bar.update(done - bar.n)
 
             result = rotation.rotate_all(batch_size=batch_size, progress=progress)
-        from privacy.audit import Action, record
-
-        record(
-            None,
-            Action.KEY_ROTATION,
-            outcome="failed" if result.failed else "ok",
-            detail=f"to {result.target}: {result.rotated} rotated, {len(result.failed)} failed",
-        )
         self.stdout.write(
             f"Rotated {result.rotated} data keys to master key {result.target!r} "
             f"({result.skipped} already done by another run)."
