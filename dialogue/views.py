@@ -133,6 +133,19 @@ def edit_message(request, dialogue_id, message_id):
     return render(request, "dialogue/edit_message.html", context)
 
 
+def _destroy(request, message, destroy, *, detail, done):
+    """Runs a service that destroys a message's content, audits it and says so."""
+    try:
+        destroy(message, request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        subject = _subject(message.dialogue)
+        audit.record(request, Action.DELETE, subject=subject, obj=message, detail=detail)
+        messages.success(request, done)
+    return redirect(_detail_url(message.dialogue))
+
+
 @never_cache
 @login_required
 @require_POST
@@ -140,20 +153,13 @@ def withdraw_message(request, dialogue_id, message_id):
     message = access.get_message_for(request.user, dialogue_id, message_id)
     if message.author_id != request.user.pk:
         raise Http404
-    try:
-        services.withdraw_message(message, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        audit.record(
-            request,
-            Action.DELETE,
-            subject=_subject(message.dialogue),
-            obj=message,
-            detail="withdrawn by its author",
-        )
-        messages.success(request, _("Your message has been withdrawn."))
-    return redirect(_detail_url(message.dialogue))
+    return _destroy(
+        request,
+        message,
+        services.withdraw_message,
+        detail="withdrawn by its author",
+        done=_("Your message has been withdrawn."),
+    )
 
 
 @never_cache
@@ -163,20 +169,13 @@ def remove_message(request, dialogue_id, message_id):
     message = access.get_message_for(request.user, dialogue_id, message_id)
     if not message.dialogue.can_lead:
         raise Http404
-    try:
-        services.remove_message(message, request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        audit.record(
-            request,
-            Action.DELETE,
-            subject=_subject(message.dialogue),
-            obj=message,
-            detail="removed from the wrong dialogue",
-        )
-        messages.success(request, _("The message has been removed. Its content is destroyed."))
-    return redirect(_detail_url(message.dialogue))
+    return _destroy(
+        request,
+        message,
+        services.remove_message,
+        detail="removed from the wrong dialogue",
+        done=_("The message has been removed. Its content is destroyed."),
+    )
 
 
 @never_cache
