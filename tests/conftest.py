@@ -15,6 +15,9 @@ from tests.factories.accounts import (
     UserFactory,
 )
 
+# Actors get fixed, unusual names: tests check that a name does (not) appear on a page, and a
+# random name could also be an ordinary word there.
+
 
 def pytest_report_header(config):
     db = settings.DATABASES["default"]
@@ -46,12 +49,22 @@ def other_organisation(db):
 
 @pytest.fixture
 def coach(organisation):
-    return CoachFactory(organisation=organisation, first_name="Carla", email="coach@example.com")
+    return CoachFactory(
+        organisation=organisation,
+        first_name="Carla",
+        last_name="Ravestein",
+        email="coach@example.com",
+    )
 
 
 @pytest.fixture
 def coachee(organisation):
-    return CoacheeFactory(organisation=organisation, first_name="Eva", email="coachee@example.com")
+    return CoacheeFactory(
+        organisation=organisation,
+        first_name="Eva",
+        last_name="Zwanenburg",
+        email="coachee@example.com",
+    )
 
 
 @pytest.fixture
@@ -62,12 +75,17 @@ def trajectory(coach, coachee):
 @pytest.fixture
 def other_coach(organisation):
     """A coach of the same organisation who is not the coachee's coach."""
-    return CoachFactory(organisation=organisation, first_name="Otto")
+    return CoachFactory(organisation=organisation, first_name="Otto", last_name="Quakkelaar")
 
 
 @pytest.fixture
 def org_manager(organisation):
-    return UserFactory(organisation=organisation, role=Role.ORG_MANAGER, first_name="Olga")
+    return UserFactory(
+        organisation=organisation,
+        role=Role.ORG_MANAGER,
+        first_name="Olga",
+        last_name="Oudewater",
+    )
 
 
 @pytest.fixture
@@ -92,12 +110,14 @@ def it_admin(db):
 
 @pytest.fixture
 def stranger_coach(other_organisation):
-    return CoachFactory(organisation=other_organisation, first_name="Sven")
+    return CoachFactory(organisation=other_organisation, first_name="Sven", last_name="Swildens")
 
 
 @pytest.fixture
 def stranger_coachee(other_organisation, stranger_coach):
-    coachee = CoacheeFactory(organisation=other_organisation, first_name="Saar")
+    coachee = CoacheeFactory(
+        organisation=other_organisation, first_name="Saar", last_name="Stellingwerf"
+    )
     TrajectoryFactory(coachee=coachee, coaches=[stranger_coach])
     return coachee
 
