@@ -6,7 +6,9 @@ import time
 import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
 from django.core import mail
+from django.db import connections
 
 from dialogue import services
 from pluform.celery import app
@@ -48,10 +50,18 @@ def redis_broker(settings):
     _switch_broker(**saved)
 
 
+def _close_worker_connections(**kwargs):
+    connections.close_all()  # runs in the worker thread: its connections, not the test's
+
+
 @pytest.fixture
 def worker(redis_broker):
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
+    task_postrun.connect(_close_worker_connections)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
 
 
 def test_without_a_worker_nothing_is_sent_inline(redis_broker):
