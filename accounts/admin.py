@@ -192,7 +192,11 @@ class InvitationAdmin(ITAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Revoke the selected invitations"))
     def revoke(self, request, queryset):
         count = sum(invitations.revoke(invitation) for invitation in queryset)
-        self.message_user(request, _("%(count)d revoked.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count)
+            % {"count": count},
+        )
 
 
 @admin.register(LoginAttempt)

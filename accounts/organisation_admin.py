@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts import invitations, services
 from accounts.access import coaches_of_organisation
@@ -271,4 +272,8 @@ class InvitationAdmin(ScopedAdmin):
     @admin.action(description=_("Revoke the selected invitations"))
     def revoke(self, request, queryset):
         count = sum(invitations.revoke(invitation) for invitation in queryset)
-        self.message_user(request, _("%(count)d revoked.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count)
+            % {"count": count},
+        )

@@ -125,7 +125,9 @@ def add_to_group(dialogue: Dialogue, coach: User, member: User) -> None:
 @transaction.atomic
 def remove_from_group(dialogue: Dialogue, participant: Participant) -> None:
     if not dialogue.is_group:
-        raise ValidationError(_("Participants of a one-to-one dialogue follow the trajectory."))
+        raise ValidationError(
+            _("The participants of a one-to-one dialogue are set by its trajectory.")
+        )
     other_coaches = dialogue.participants.filter(user__role=Role.COACH).exclude(pk=participant.pk)
     if participant.user.role == Role.COACH and not other_coaches.exists():
         raise ValidationError(_("A group needs at least one coach."))
@@ -252,7 +254,9 @@ def _destroy_content(message: Message, **fields) -> None:
 @transaction.atomic
 def edit_message(message: Message, user: User, body: str) -> None:
     if not can_change(message, user):
-        raise ValidationError(_("You can only change your own message within 15 minutes."))
+        raise ValidationError(
+            _("You can only change your own message, and only within 15 minutes of sending it.")
+        )
     _check_open(message)
     if not body:
         raise ValidationError(_("Write a message."))
@@ -267,7 +271,9 @@ def edit_message(message: Message, user: User, body: str) -> None:
 @transaction.atomic
 def withdraw_message(message: Message, user: User) -> None:
     if not can_change(message, user):
-        raise ValidationError(_("You can only withdraw your own message within 15 minutes."))
+        raise ValidationError(
+            _("You can only withdraw your own message, and only within 15 minutes of sending it.")
+        )
     _check_open(message)
     _destroy_content(message, withdrawn_at=timezone.now())
     logger.info("message %s withdrawn", message.pk)

@@ -115,7 +115,10 @@ def edit_message(request, dialogue_id, message_id):
     if message.author_id != request.user.pk or not request.user.is_coach:
         raise Http404
     if not services.can_change(message, request.user):
-        messages.error(request, _("You can only change your own message within 15 minutes."))
+        messages.error(
+            request,
+            _("You can only change your own message, and only within 15 minutes of sending it."),
+        )
         return redirect(_detail_url(dialogue))
     form = EditMessageForm(request.POST or None, initial={"body": message.body})
     if request.method == "POST" and form.is_valid():
