@@ -7,7 +7,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts import invitations, services
+from accounts import services
+from accounts.admin_actions import revoke_invitations
 from accounts.models import CoachProfile, Invitation, LoginAttempt, Organisation, Trajectory, User
 from pluform.admin_site import ITAdminMixin, ReadOnlyAdminMixin
 from privacy import audit
@@ -181,22 +182,13 @@ class InvitationAdmin(ITAdminMixin, admin.ModelAdmin):
         "revoked_at",
     ]
     exclude = ["token_hash"]
-    actions = ["revoke"]
+    actions = [revoke_invitations]
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
-
-    @admin.action(description=_("Revoke the selected invitations"))
-    def revoke(self, request, queryset):
-        count = sum(invitations.revoke(invitation) for invitation in queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count)
-            % {"count": count},
-        )
 
 
 @admin.register(LoginAttempt)

@@ -12,10 +12,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts import invitations, services
 from accounts.access import coaches_of_organisation
+from accounts.admin_actions import revoke_invitations
 from accounts.forms import InvitationForm
 from accounts.models import (
     Invitation,
@@ -227,7 +227,7 @@ class InvitationAdmin(ScopedAdmin):
     list_select_related = ["coach", "invited_by"]
     list_filter = ["role"]
     search_fields = ["email"]
-    actions = ["revoke"]
+    actions = [revoke_invitations]
 
     def get_fields(self, request, obj=None):
         if obj is None:
@@ -268,12 +268,3 @@ class InvitationAdmin(ScopedAdmin):
         obj.invited_by = request.user
         obj.coach = form.cleaned_data.get("coach")
         invitations.issue(obj)
-
-    @admin.action(description=_("Revoke the selected invitations"))
-    def revoke(self, request, queryset):
-        count = sum(invitations.revoke(invitation) for invitation in queryset)
-        self.message_user(
-            request,
-            ngettext("%(count)d invitation revoked.", "%(count)d invitations revoked.", count)
-            % {"count": count},
-        )

@@ -141,6 +141,25 @@ def test_org_manager_invites_from_the_admin(
     assert mail.outbox[0].to == ["fresh@example.com"]
 
 
+def test_org_manager_revokes_invitations_in_bulk(
+    manager_client, coach, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in ("one@example.com", "two@example.com"):
+            manager_client.post(
+                reverse("organisation:accounts_invitation_add"),
+                {"email": email, "role": "coachee", "coach": coach.pk, "language": "en"},
+            )
+    chosen = [str(pk) for pk in Invitation.objects.values_list("pk", flat=True)]
+    response = manager_client.post(
+        reverse(INVITATIONS),
+        {"action": "revoke_invitations", "_selected_action": chosen},
+        follow=True,
+    )
+    assert "2 invitations revoked." in response.text
+    assert not Invitation.objects.filter(revoked_at__isnull=True).exists()
+
+
 def test_invitation_form_offers_only_own_coaches(manager_client, coach, stranger_coach):
     form = (
         manager_client.get(reverse("organisation:accounts_invitation_add"))
