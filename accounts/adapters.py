@@ -17,6 +17,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def send_password_reset_mail(self, user, email, context):
+        from accounts.services import may_reset_password
+
+        # The page answers the same either way (no enumeration); only the mail is withheld.
+        if may_reset_password(user):
+            super().send_password_reset_mail(user, email, context)
+
     def pre_authenticate(self, request, **credentials):
         try:
             super().pre_authenticate(request, **credentials)

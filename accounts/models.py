@@ -88,6 +88,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=NotificationChoice.choices,
         default=NotificationChoice.IMMEDIATE,
     )
+    # Set when someone other than the user changed the e-mail address; cleared at their
+    # next password login. Until then no password reset goes to that address.
+    email_set_by_other_at = models.DateTimeField(
+        _("e-mail address set by someone else at"), null=True, blank=True, editable=False
+    )
     # Restriction of processing (regulation 1.2.6.4): the data is kept but not processed.
     processing_restricted_at = models.DateTimeField(
         _("processing restricted since"), null=True, blank=True

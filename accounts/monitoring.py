@@ -90,6 +90,9 @@ def _user_for_email(email):
 @receiver(user_logged_in, dispatch_uid="accounts_monitor_logged_in")
 def _on_logged_in(sender, request, user, **kwargs):
     record_attempt(request, outcome=Outcome.LOGGED_IN, user=user)
+    from accounts.services import confirm_login_address
+
+    confirm_login_address(user)
 
 
 @receiver(user_login_failed, dispatch_uid="accounts_monitor_login_failed")

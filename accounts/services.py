@@ -41,14 +41,32 @@ def unassign_coach(trajectory: Trajectory, coach) -> None:
 
 
 @transaction.atomic
-def change_email(user, new_email: str) -> None:
-    """Replaces the login address everywhere allauth looks, and warns the old address."""
+def change_email(user, new_email: str, *, by_the_user: bool = False) -> None:
+    """Replaces the login address everywhere allauth looks, and warns the old address.
+
+    An address that someone else set (an organisation manager, the IT administrator) is
+    not trusted for password resets until its owner has logged in with their password, so
+    whoever set it cannot take the account over.
+    """
     old_email = user.email
     user.email = new_email.strip().lower()
-    user.save(update_fields=["email"])
+    user.email_set_by_other_at = None if by_the_user else timezone.now()
+    user.save(update_fields=["email", "email_set_by_other_at"])
     EmailAddress.objects.filter(user=user).delete()
-    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=by_the_user)
     transaction.on_commit(lambda: emails.send_email_changed(user, old_email))
+
+
+def confirm_login_address(user) -> None:
+    """A password login shows the owner uses this address now."""
+    if user.email_set_by_other_at is not None:
+        user.email_set_by_other_at = None
+        user.save(update_fields=["email_set_by_other_at"])
+        EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True)
+
+
+def may_reset_password(user) -> bool:
+    return user.email_set_by_other_at is None
 
 
 def restrict_processing(user, reason: str, *, request=None) -> None:

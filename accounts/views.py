@@ -57,7 +57,7 @@ def photo(request, user_uuid):
 def change_email(request):
     form = EmailChangeForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        services.change_email(request.user, form.cleaned_data["email"])
+        services.change_email(request.user, form.cleaned_data["email"], by_the_user=True)
         messages.success(request, _("Your e-mail address has been changed."))
         return redirect("accounts:profile")
     return render(request, "accounts/change_email.html", {"form": form})
