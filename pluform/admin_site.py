@@ -46,9 +46,27 @@ class RoleAdminSiteMixin:
 
 
 class RoleModelAdminMixin:
-    """Grants every admin permission to the site's role, and nothing to anyone else."""
+    """Grants every admin permission to the site's role, and nothing to anyone else.
+
+    Query-string filters are limited to the list's own filters: Django otherwise accepts a
+    lookup on any field (``?title__icontains=...``), and the result count would reveal
+    what the page never shows.
+    """
 
     allowed_role = None
+
+    def lookup_allowed(self, lookup, value, request=None):
+        allowed = set()
+        for item in self.get_list_filter(request) if request else self.list_filter:
+            if isinstance(item, str):
+                allowed.add(item)
+            elif isinstance(item, (list, tuple)):
+                allowed.add(item[0])
+            else:  # a SimpleListFilter class
+                allowed.add(item.parameter_name)
+        if self.date_hierarchy:
+            allowed.add(self.date_hierarchy)
+        return any(lookup == name or lookup.startswith(f"{name}__") for name in allowed)
 
     def _allowed(self, request):
         user = request.user

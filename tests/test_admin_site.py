@@ -131,3 +131,9 @@ def test_restriction_set_and_lifted_are_in_the_audit_trail(it_admin, coachee, rf
     ]
     assert {event.actor_uuid for event in events} == {it_admin.uuid}
     assert "disputed" not in " ".join(event.detail for event in events)
+
+
+def test_it_admin_cannot_filter_users_by_password_hash(client, it_admin):
+    client.force_login(it_admin)
+    response = client.get(reverse("admin:accounts_user_changelist") + "?password__startswith=md5")
+    assert response.status_code == 400

@@ -251,3 +251,22 @@ def test_list_query_count_does_not_grow_with_the_list(manager_client, org_manage
     with CaptureQueriesContext(connection) as many:
         manager_client.get(reverse(url_name))
     assert len(many) == len(one)
+
+
+@pytest.mark.parametrize(
+    ("url_name", "lookup"),
+    [
+        (TRAJECTORIES, "title__icontains=depress"),
+        (COACHEES, "birth_date__year=1990"),
+        (COACHEES, "phone__startswith=06"),
+        (COACHEES, "restriction_reason__icontains=therapy"),
+        (COACHEES, "password__startswith=md5"),
+    ],
+)
+def test_a_filter_on_a_field_the_page_does_not_show_is_refused(manager_client, url_name, lookup):
+    response = manager_client.get(f"{reverse(url_name)}?{lookup}")
+    assert response.status_code == 400
+
+
+def test_the_lists_own_filters_still_work(manager_client):
+    assert manager_client.get(f"{reverse(COACHEES)}?is_active__exact=1").status_code == 200
