@@ -242,6 +242,14 @@ def _check_open(message: Message) -> None:
         raise _blocked_error(blocker)
 
 
+def _lock(message: Message) -> None:
+    """Locks the row and re-reads its state, so an edit cannot race a withdrawal or removal."""
+    current = (
+        Message.objects.select_for_update().only("withdrawn_at", "removed_at").get(pk=message.pk)
+    )
+    message.withdrawn_at, message.removed_at = current.withdrawn_at, current.removed_at
+
+
 def _destroy_content(message: Message, **fields) -> None:
     # Each stored file goes with its row once the transaction commits.
     message.attachments.all().delete()
@@ -253,6 +261,7 @@ def _destroy_content(message: Message, **fields) -> None:
 
 @transaction.atomic
 def edit_message(message: Message, user: User, body: str) -> None:
+    _lock(message)
     if not can_change(message, user):
         raise ValidationError(
             _("You can only change your own message, and only within 15 minutes of sending it.")
@@ -270,6 +279,7 @@ def edit_message(message: Message, user: User, body: str) -> None:
 
 @transaction.atomic
 def withdraw_message(message: Message, user: User) -> None:
+    _lock(message)
     if not can_change(message, user):
         raise ValidationError(
             _("You can only withdraw your own message, and only within 15 minutes of sending it.")
@@ -284,6 +294,7 @@ def remove_message(message: Message, coach: User) -> None:
     """Destroys a message sent into the wrong dialogue; only a tombstone remains."""
     if not message.dialogue.can_lead:
         raise ValidationError(_("Only a coach of this dialogue can remove a message."))
+    _lock(message)
     if message.is_gone:
         raise ValidationError(_("This message has already been removed."))
     _destroy_content(message, removed_at=timezone.now(), removed_by=coach)

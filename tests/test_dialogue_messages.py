@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -307,3 +308,19 @@ def test_times_are_shown_in_the_readers_language(client, dialogue, coach, coache
     text = client.get(_detail(dialogue)).text
     # 09:05 UTC is 10:05 in Amsterdam, written the Dutch way.
     assert "14 maart 2026 10:05" in text
+
+
+@pytest.mark.parametrize("destroy", ["withdraw", "remove"])
+def test_an_edit_that_lost_the_race_cannot_bring_content_back(dialogue, coach, destroy):
+    from dialogue import access, services
+
+    message = post(dialogue, coach, "First version")
+    stale = access.get_message_for(coach, dialogue.pk, message.pk)  # the edit form's copy
+    fresh = access.get_message_for(coach, dialogue.pk, message.pk)
+    if destroy == "withdraw":
+        services.withdraw_message(fresh, coach)
+    else:
+        services.remove_message(fresh, coach)
+    with pytest.raises(ValidationError):
+        services.edit_message(stale, coach, "SENSITIVE edited text")
+    assert _raw_body(message.pk) is None
