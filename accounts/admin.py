@@ -148,7 +148,8 @@ class TrajectoryAdmin(ITAdminMixin, admin.ModelAdmin):
     list_select_related = ["coachee", "organisation"]
     list_filter = ["organisation"]
     search_fields = ["coachee__email", "coachee__last_name"]
-    fields = ["organisation", "coachee", "title", "started_on", "ended_on", "coach_names"]
+    # The title may say why someone is coached: it is content, so the IT admin never sees it.
+    fields = ["organisation", "coachee", "started_on", "ended_on", "coach_names"]
     readonly_fields = ["organisation", "coachee", "coach_names"]
 
     @admin.display(description=_("coaches"))

@@ -137,3 +137,17 @@ def test_it_admin_cannot_filter_users_by_password_hash(client, it_admin):
     client.force_login(it_admin)
     response = client.get(reverse("admin:accounts_user_changelist") + "?password__startswith=md5")
     assert response.status_code == 400
+
+
+def test_it_admin_never_sees_a_trajectory_title(client, it_admin, trajectory):
+    trajectory.title = "Burn-out after the divorce"
+    trajectory.save(update_fields=["title"])
+    client.force_login(it_admin)
+    pages = [
+        reverse("admin:accounts_trajectory_changelist"),
+        reverse("admin:accounts_trajectory_change", args=[trajectory.pk]),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "divorce" not in response.text
