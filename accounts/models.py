@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager
 from accounts.roles import CONTENT_ROLES, MFA_REQUIRED_ROLES, STAFF_ROLES, Role
+from pluform import dates
 from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import owner_scope
 
@@ -214,7 +215,7 @@ class Trajectory(models.Model):
 
     @property
     def is_active(self):
-        return self.ended_on is None or self.ended_on >= timezone.localdate()
+        return self.ended_on is None or self.ended_on >= dates.today()
 
 
 class TrajectoryCoach(models.Model):

@@ -25,6 +25,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import Role
+from pluform import dates
 from pluform.admin_site import RoleAdminSiteMixin, RoleModelAdminMixin
 
 
@@ -42,7 +43,7 @@ class OrganisationAdminSite(RoleAdminSiteMixin, admin.AdminSite):
     def index(self, request, extra_context=None):
         organisation = request.user.organisation_id
         today_open = Q(trajectories__ended_on__isnull=True) | Q(
-            trajectories__ended_on__gte=_today()
+            trajectories__ended_on__gte=dates.today()
         )
         counts = User.objects.filter(organisation_id=organisation, is_active=True).aggregate(
             coaches=Count("pk", filter=Q(role=Role.COACH), distinct=True),
@@ -55,12 +56,6 @@ class OrganisationAdminSite(RoleAdminSiteMixin, admin.AdminSite):
             "organisation": request.user.organisation,
         }
         return super().index(request, extra_context)
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()
 
 
 site = OrganisationAdminSite(name="organisation")
@@ -120,7 +115,7 @@ class CoachAdmin(PersonAdmin):
                 coachee_count=Count(
                     "coached_trajectories",
                     filter=Q(coached_trajectories__ended_on__isnull=True)
-                    | Q(coached_trajectories__ended_on__gte=_today()),
+                    | Q(coached_trajectories__ended_on__gte=dates.today()),
                     distinct=True,
                 )
             )

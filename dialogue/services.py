@@ -13,6 +13,7 @@ from accounts.models import Trajectory, User
 from accounts.roles import Role
 from dialogue import access, notifications
 from dialogue.models import Dialogue, Message, Participant
+from pluform import dates
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def ensure_dialogues_for(user: User) -> None:
 
 def group_candidates(coach: User):
     """Who a coach may bring into a group: their own coachees and co-coaches of their org."""
-    today = timezone.localdate()
+    today = dates.today()
     own_coachees = (
         Trajectory.objects.filter(coaches=coach)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))

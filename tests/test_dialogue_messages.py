@@ -324,3 +324,20 @@ def test_an_edit_that_lost_the_race_cannot_bring_content_back(dialogue, coach, d
     with pytest.raises(ValidationError):
         services.edit_message(stale, coach, "SENSITIVE edited text")
     assert _raw_body(message.pk) is None
+
+
+def test_the_end_of_a_trajectory_does_not_move_with_the_readers_time_zone(
+    client, dialogue, trajectory, coachee
+):
+    from pluform import dates
+
+    trajectory.ended_on = dates.today() - datetime.timedelta(days=1)
+    trajectory.save(update_fields=["ended_on"])
+    coachee.time_zone = "Etc/GMT+12"  # twelve hours behind: still "yesterday" there for a while
+    coachee.save(update_fields=["time_zone"])
+    client.force_login(coachee)
+    response = client.post(
+        reverse("dialogue:post_message", args=[dialogue.pk]), {"body": "Still here?"}
+    )
+    assert response.status_code == 200
+    assert not Message.objects.filter(dialogue=dialogue).exists()
