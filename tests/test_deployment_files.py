@@ -16,6 +16,8 @@ def test_compose_file_has_every_service_with_a_health_check():
     assert services["web"]["environment"]["DJANGO_DEBUG"] == "0"
     assert services["worker"]["command"][:3] == ["celery", "-A", "pluform"]
     assert services["web"]["depends_on"]["db"]["condition"] == "service_healthy"
+    upload_dir = services["web"]["environment"]["FILE_UPLOAD_TEMP_DIR"]
+    assert any(mount.startswith(upload_dir) for mount in services["web"]["tmpfs"])
 
 
 def test_ci_runs_the_readme_test_command():

@@ -51,6 +51,7 @@ def test_the_response_is_a_private_download_that_is_never_sniffed_or_cached():
     assert response["Content-Disposition"].startswith("attachment;")
     assert "Verslag" in response["Content-Disposition"]
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Accel-Buffering"] == "no"
     assert "no-store" in response["Cache-Control"]
     assert "sandbox" in response["Content-Security-Policy"]
 

@@ -25,5 +25,7 @@ def encrypted_file_response(instance, field_name, *, filename, content_type, inl
     response["Content-Disposition"] = content_disposition_header(not show_inline, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # A reverse proxy must not spool the decrypted bytes to its own disk.
+    response["X-Accel-Buffering"] = "no"
     add_never_cache_headers(response)
     return response
