@@ -89,6 +89,10 @@ def get_attachment_for(user, dialogue_id, attachment_id) -> Attachment:
         message__removed_at__isnull=True,
         pk=attachment_id,
     )
+    if dialogue.is_group:
+        joined = Participant.objects.filter(dialogue=dialogue, user=user).values("joined_at")
+        if not joined or attachment.message.created_at < joined[0]["joined_at"]:
+            raise Http404
     attachment.message.dialogue = dialogue
     return attachment
 

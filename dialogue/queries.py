@@ -4,7 +4,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -41,6 +51,7 @@ def inbox_for(user, coachee=None):
         Message.objects.filter(
             dialogue=OuterRef("pk"),
             created_at__gt=OuterRef("my_last_read"),
+            created_at__gte=OuterRef("my_visible_from"),
             withdrawn_at__isnull=True,
             removed_at__isnull=True,
         )
@@ -56,6 +67,12 @@ def inbox_for(user, coachee=None):
     return (
         queryset.select_related("trajectory")
         .annotate(my_last_read=Coalesce(Subquery(my_row.values("last_read_at")[:1]), Value(EPOCH)))
+        .annotate(
+            my_visible_from=Case(
+                When(kind=Dialogue.Kind.GROUP, then=Subquery(my_row.values("joined_at")[:1])),
+                default=Value(EPOCH),
+            )
+        )
         .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
         .prefetch_related(_participants())
         .order_by(F("last_message_at").desc(nulls_last=True), "-created_at")
@@ -89,12 +106,21 @@ class DialoguePage:
     blocker: str | None
 
 
+def visible_messages(dialogue: Dialogue, participant: Participant):
+    """A group member reads what was written after they joined, never the history before."""
+    messages = dialogue.messages.all()
+    if dialogue.is_group:
+        messages = messages.filter(created_at__gte=participant.joined_at)
+    return messages
+
+
 def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
     participants = list(dialogue.participants.select_related("user").order_by("joined_at", "pk"))
     me = next((p for p in participants if p.user_id == user.pk), None)
     if me is None:
         raise services.NotAParticipant
-    messages = dialogue.messages.select_related("author").prefetch_related("attachments")
+    messages = visible_messages(dialogue, me).select_related("author")
+    messages = messages.prefetch_related("attachments")
     paginator = Paginator(messages, MESSAGES_PER_PAGE)
     page = paginator.get_page(page_number or paginator.num_pages)
     now = timezone.now()

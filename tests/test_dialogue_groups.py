@@ -134,3 +134,44 @@ def test_nobody_posts_in_a_group_with_a_restricted_member(
 def test_coachee_cannot_start_a_group(client, coachee):
     client.force_login(coachee)
     assert client.get(reverse("dialogue:create_group")).status_code == 404
+
+
+def test_a_late_member_reads_only_what_was_written_after_joining(
+    client, trajectory, coach, coachee, second_coachee, django_capture_on_commit_callbacks
+):
+    import datetime
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dialogue import services
+    from dialogue.models import Attachment
+    from pluform.uploads import validate_upload
+
+    crew = group(coach, [coachee], title="Sleep")
+    Participant.objects.filter(dialogue=crew).update(
+        joined_at=timezone.now() - datetime.timedelta(minutes=10)
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(buffer, format="PNG")
+    early_file = validate_upload(SimpleUploadedFile("early.png", buffer.getvalue()), ("image",))
+    services.post_message(crew, coachee, "Before Bram came: about my nights", [early_file])
+    Message.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    services.add_to_group(crew, coach, second_coachee)
+    post(crew, coach, "Welcome, Bram")
+
+    client.force_login(second_coachee)
+    inbox = client.get(reverse("dialogue:inbox"))
+    [row] = [d for d in inbox.context["page"] if d.pk == crew.pk]
+    assert row.unread == 1  # the welcome, not the history
+    page = client.get(reverse("dialogue:detail", args=[crew.pk])).text
+    assert "Welcome, Bram" in page
+    assert "about my nights" not in page
+    early = Attachment.objects.get()
+    url = reverse("dialogue:attachment", args=[crew.pk, early.pk])
+    assert client.get(url).status_code == 404
+
+    client.force_login(coachee)
+    assert "about my nights" in client.get(reverse("dialogue:detail", args=[crew.pk])).text
+    assert client.get(url).status_code == 200
