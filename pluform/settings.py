@@ -29,7 +29,11 @@ if DEBUG:
     _local = load_or_create(VAR_DIR / "local-secrets.json")
     SECRET_KEY = env("SECRET_KEY") or _local["SECRET_KEY"]
     PLUFORM_MASTER_KEYS = env("PLUFORM_MASTER_KEYS") or _local["PLUFORM_MASTER_KEYS"]
-    ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+    # Local defaults serve local names only: a server reachable under a real host name must
+    # run with DJANGO_DEBUG=0 and its checks, never on these defaults by accident.
+    if env("ALLOWED_HOSTS"):
+        raise ImproperlyConfigured("ALLOWED_HOSTS is for production: set DJANGO_DEBUG=0 too.")
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 else:
     SECRET_KEY = env("SECRET_KEY")
     PLUFORM_MASTER_KEYS = env("PLUFORM_MASTER_KEYS")

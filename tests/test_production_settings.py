@@ -59,3 +59,9 @@ def test_production_refuses_a_short_secret_key():
     result = _manage("check", **env)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_a_real_host_name_without_production_mode_is_refused():
+    result = _manage("check", ALLOWED_HOSTS="pluform.example.com")
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG=0" in result.stderr
