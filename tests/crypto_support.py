@@ -40,3 +40,17 @@ def raw_table_text(*models) -> str:
                     for v in row
                 )
     return "\n".join(parts)
+
+
+def attach_file(data: bytes, *, coachee=None, name="verslag.pdf"):
+    """Stores ``data`` through the encrypted file field of the test app's Attachment."""
+    import uuid
+
+    from django.core.files.base import ContentFile
+
+    from tests.cryptoapp.models import Attachment
+
+    attachment = Attachment(coachee_uuid=coachee or uuid.uuid4())
+    attachment.file = ContentFile(data, name=name)
+    attachment.save()
+    return attachment

@@ -10,7 +10,7 @@ from django.core.files.storage import default_storage
 from pluform.crypto import datakeys, files
 from pluform.crypto.errors import DataKeyDestroyed, TamperedCiphertext
 from pluform.crypto.scopes import coachee_scope
-from tests.crypto_support import new_master_key, use_ring
+from tests.crypto_support import attach_file, new_master_key, use_ring
 from tests.cryptoapp.models import Attachment
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,7 @@ def ring(settings):
 
 
 def _attach(data: bytes, coachee=None) -> Attachment:
-    attachment = Attachment(coachee_uuid=coachee or uuid.uuid4())
-    attachment.file = ContentFile(data, name="verslag.pdf")
-    attachment.save()
-    return attachment
+    return attach_file(data, coachee=coachee)
 
 
 def _plaintext(attachment) -> bytes:

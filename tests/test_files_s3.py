@@ -1,7 +1,5 @@
 """Encrypted files on S3 (moto): private, never overwritten, deleted with their row."""
 
-import uuid
-
 import boto3
 import pytest
 from django.core.files.base import ContentFile
@@ -10,8 +8,7 @@ from moto import mock_aws
 
 from pluform.crypto import files
 from pluform.storage import s3_storage
-from tests.crypto_support import new_master_key, use_ring
-from tests.cryptoapp.models import Attachment
+from tests.crypto_support import attach_file, new_master_key, use_ring
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +39,7 @@ def _objects(client):
 
 
 def _attach(data):
-    attachment = Attachment(coachee_uuid=uuid.uuid4())
-    attachment.file = ContentFile(data, name="verslag.pdf")
-    attachment.save()
-    return attachment
+    return attach_file(data)
 
 
 def test_a_file_reaches_the_bucket_only_as_ciphertext(bucket):

@@ -13,7 +13,7 @@ from pluform.crypto import datakeys, files
 from pluform.crypto.errors import DataKeyDestroyed, TamperedCiphertext
 from pluform.crypto.scopes import coachee_scope
 from pluform.crypto.streaming import encrypted_file_response
-from tests.crypto_support import new_master_key, use_ring
+from tests.crypto_support import attach_file, new_master_key, use_ring
 from tests.cryptoapp.models import Attachment
 
 pytestmark = pytest.mark.django_db
@@ -25,9 +25,7 @@ def ring(settings):
 
 
 def _attach(data: bytes, coachee=None) -> Attachment:
-    attachment = Attachment(coachee_uuid=coachee or uuid.uuid4())
-    attachment.file = ContentFile(data, name="x")
-    attachment.save()
+    attachment = attach_file(data, coachee=coachee, name="x")
     datakeys.reset_cache()
     return Attachment.objects.get(pk=attachment.pk)
 
