@@ -7,11 +7,10 @@ RUN apt-get update \
     && useradd --create-home --uid 1000 pluform
 
 WORKDIR /app
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+COPY requirements-production.lock ./
+RUN pip install --require-hashes -r requirements-production.lock
 COPY . .
-RUN pip install --no-deps . \
-    && pybabel compile -d locale -D django || python manage.py compilemessages \
+RUN pybabel compile -d locale -D django || python manage.py compilemessages \
     && DJANGO_DEBUG=1 PLUFORM_VAR_DIR=/tmp/build python manage.py collectstatic --no-input \
     && rm -rf /tmp/build
 

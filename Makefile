@@ -5,15 +5,32 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install messages migrate seed run test lint format makemessages browsers clean
+PORT ?= 8000
+NODE_STAMP := node_modules/.installed-stamp
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+.PHONY: install lock messages migrate seed run test lint format makemessages browsers clean
+
+# Installs exactly what requirements.lock pins, every file checked against its hash: a
+# fresh machine gets what the suite last ran with, never a newer release.
+$(STAMP): requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -qq --require-hashes -r requirements.lock
 	touch $(STAMP)
 
+# axe-core for the accessibility checks in the browser tests, from package-lock.json.
+$(NODE_STAMP): $(wildcard package-lock.json)
+	@if ! command -v npm >/dev/null; then echo "npm not found: accessibility checks are skipped"; \
+	elif [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund && touch $(NODE_STAMP); fi
+
 install: $(STAMP)
+
+# Re-resolve on purpose (after changing pyproject.toml, or to take newer releases), then
+# run `make test` and commit pyproject.toml and requirements.lock together.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --universal \
+		--python-version 3.11 --quiet -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 \
+		--quiet -c requirements.lock -o requirements-production.lock
 
 messages: install
 	$(BIN)/pybabel compile --statistics -d locale -D django 2>&1 | grep -v "^$$" || true
@@ -26,7 +43,7 @@ seed: migrate
 	$(MANAGE) seed_demo
 
 run: seed
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -40,8 +57,8 @@ format: install
 makemessages: install
 	$(MANAGE) makemessages -l nl -l en --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 
-test: install messages lint
+test: install $(NODE_STAMP) messages lint
 	PLUFORM_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var staticfiles
+	rm -rf $(VENV) var staticfiles node_modules
