@@ -179,6 +179,11 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Before an e-mail, two-factor, export or erasure step the password is asked again, and only
+# the password: a code mailed to the inbox (allauth's "send me a sign-in code") would let
+# whoever reads the mailbox take the account over, and an authenticator code alone would let
+# whoever holds the phone do the same in a session left open.
+ACCOUNT_REAUTHENTICATION_METHODS = ("password",)
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pluform] "
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",

@@ -52,9 +52,9 @@ def _extra_requirements(requirement):
         for text in metadata.requires(requirement.name) or []:
             needed = Requirement(text)
             environment = {**default_environment(), "extra": extra}
-            if needed.marker and needed.marker.evaluate(environment):
-                if "extra" in str(needed.marker):
-                    yield needed
+            marker = needed.marker
+            if marker and "extra" in str(marker) and marker.evaluate(environment):
+                yield needed
 
 
 @pytest.mark.parametrize("lock_name", LOCKS)

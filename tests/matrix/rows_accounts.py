@@ -68,6 +68,15 @@ ROWS = [
     Row("account_inactive", _url("account_inactive"), expect={**EVERYONE, "anonymous": 200}),
     Row("account_signup", _url("account_signup"), expect={"anonymous": 200}, default=302),
     Row("account_reauthenticate", _url("account_reauthenticate"), expect=EVERYONE),
+    # Re-authentication is by password only: the e-mailed code is refused to everyone.
+    *(
+        Row(name, _url(name), method=method, default=403)
+        for name in (
+            "account_request_reauthentication_code",
+            "account_confirm_reauthentication_code",
+        )
+        for method in ("get", "post")
+    ),
     Row("account_email", lambda w: "/accounts/email/", expect=ALL_REDIRECTED),
     Row(
         "account_email_verification_sent",
