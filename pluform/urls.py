@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from accounts import organisation_admin
 from pluform import views
+from pluform.env import envbool
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,3 +15,6 @@ urlpatterns = [
     path("dialogue/", include("dialogue.urls")),
     path("support/", include("accounts.support_urls")),
 ]
+
+if envbool("PLUFORM_BENCH", False):  # `make bench` only: reference pages, see bench/views.py
+    urlpatterns.append(path("", include("bench.urls")))
