@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import access, invitations, services
 from accounts.forms import AcceptInvitationForm, EmailChangeForm, InvitationForm, ProfileForm
-from accounts.models import ProfilePhoto
+from accounts.models import Language, ProfilePhoto
 from pluform.crypto.streaming import encrypted_file_response
 
 
@@ -40,6 +41,21 @@ def profile(request):
     mfa_on = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
     context = {"form": form, "has_photo": has_photo, "mfa_on": mfa_on}
     return render(request, "accounts/profile.html", context)
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch; a signed-in user's profile keeps the choice as well.
+
+    Without this, UserLanguageMiddleware would put the profile's language back on the next page.
+    """
+    response = i18n.set_language(request)
+    language = request.POST.get(i18n.LANGUAGE_QUERY_PARAMETER)
+    user = request.user
+    if user.is_authenticated and language in Language.values and language != user.language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 @never_cache

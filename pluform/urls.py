@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import organisation_admin
+from accounts import views as accounts_views
 from pluform import views
 from pluform.env import envbool
 
@@ -9,7 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Django's set_language, which also stores a signed-in user's choice in their profile.
+    path("i18n/setlang/", accounts_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("organisation/", organisation_admin.site.urls),
     path("dialogue/", include("dialogue.urls")),

@@ -120,7 +120,7 @@ ROWS = [
     Row("account_confirm_login_code", _url("account_confirm_login_code"), default=302),
     # allauth.mfa: every page below /accounts/2fa/ needs a login.
     Row("accounts/2fa/", _url("mfa_index"), expect=EVERYONE, prefix=True),
-    # Language switch
+    # Language switch (a signed-in user's choice is kept in their profile): POST only.
     Row(
         "set_language",
         _url("set_language"),
@@ -128,6 +128,7 @@ ROWS = [
         data=lambda w: {"language": "en", "next": "/"},
         expect=ALL_REDIRECTED,
     ),
+    Row("set_language", _url("set_language"), default=405, anonymous=405),
     # Profile
     Row("accounts:profile", _url("accounts:profile"), expect=EVERYONE),
     Row(
