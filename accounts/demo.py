@@ -33,6 +33,9 @@ DEMO_USERS = {
     "other_coach": ("sven@pluform.demo", "Sven", "Bos", Role.COACH, OTHER_ORGANISATION),
     "other_coachee": ("saar@pluform.demo", "Saar", "Dekker", Role.COACHEE, OTHER_ORGANISATION),
 }
+# The demo shows both languages: these users read English, the others Dutch (each of them
+# can switch on any page).
+ENGLISH_READERS = {"coachee_recent", "ict_line_manager", "it_admin", "other_coach", "other_coachee"}
 
 
 def current_totp_code(secret=DEMO_TOTP_SECRET) -> str:
@@ -42,7 +45,7 @@ def current_totp_code(secret=DEMO_TOTP_SECRET) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def _user(email, first_name, last_name, role, organisation):
+def _user(email, first_name, last_name, role, organisation, language):
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(
@@ -52,7 +55,7 @@ def _user(email, first_name, last_name, role, organisation):
             last_name=last_name,
             role=role,
             organisation=organisation,
-            language="nl",
+            language=language,
         )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
     if (
@@ -96,7 +99,14 @@ def seed() -> dict:
         for name in (DEMO_ORGANISATION, OTHER_ORGANISATION)
     }
     users = {
-        key: _user(email, first, last, role, organisations.get(org))
+        key: _user(
+            email,
+            first,
+            last,
+            role,
+            organisations.get(org),
+            "en" if key in ENGLISH_READERS else "nl",
+        )
         for key, (email, first, last, role, org) in DEMO_USERS.items()
     }
     coach = users["coach"]

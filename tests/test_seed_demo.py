@@ -51,6 +51,20 @@ def test_demo_coach_has_an_old_a_recent_and_an_active_trajectory():
     assert ended[2] is None
 
 
+def test_demo_users_read_a_mix_of_dutch_and_english():
+    users = demo.seed()
+    languages = {key: user.language for key, user in users.items()}
+    assert set(languages.values()) == {"nl", "en"}
+    assert languages["coach"] == languages["coachee_active"] == "nl"
+    assert languages["coachee_recent"] == languages["other_coach"] == languages["it_admin"] == "en"
+
+
+def test_reseeding_keeps_a_language_the_user_chose():
+    users = demo.seed()
+    User.objects.filter(pk=users["it_admin"].pk).update(language="nl")
+    assert demo.seed()["it_admin"].language == "nl"
+
+
 def test_second_organisation_has_its_own_coach_and_coachee():
     users = demo.seed()
     trajectory = Trajectory.objects.get(coachee=users["other_coachee"])
