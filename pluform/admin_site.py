@@ -9,6 +9,7 @@ from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
@@ -48,25 +49,41 @@ class RoleAdminSiteMixin:
 class RoleModelAdminMixin:
     """Grants every admin permission to the site's role, and nothing to anyone else.
 
-    Query-string filters are limited to the list's own filters: Django otherwise accepts a
-    lookup on any field (``?title__icontains=...``), and the result count would reveal
+    Query-string filters are limited to exactly the parameters that the list's own filters
+    produce: Django otherwise accepts lookups that walk relations
+    (``?organisation__users__password__startswith=...``), and the result count would answer
     what the page never shows.
     """
 
     allowed_role = None
 
     def lookup_allowed(self, lookup, value, request=None):
-        allowed = set()
+        return lookup in self.filter_parameters(request)
+
+    def filter_parameters(self, request) -> frozenset[str]:
+        """The query parameters that this list's filters and date hierarchy read."""
+        cache = getattr(request, "_pluform_filter_parameters", None)
+        if cache is None:
+            cache = {}
+            if request is not None:
+                request._pluform_filter_parameters = cache
+        if type(self) not in cache:
+            cache[type(self)] = frozenset(self._filter_parameters(request))
+        return cache[type(self)]
+
+    def _filter_parameters(self, request):
         for item in self.get_list_filter(request) if request else self.list_filter:
-            if isinstance(item, str):
-                allowed.add(item)
-            elif isinstance(item, (list, tuple)):
-                allowed.add(item[0])
-            else:  # a SimpleListFilter class
-                allowed.add(item.parameter_name)
+            if isinstance(item, type) and issubclass(item, admin.SimpleListFilter):
+                yield item.parameter_name
+                continue
+            field_path, create = (
+                item if isinstance(item, (list, tuple)) else (item, admin.FieldListFilter.create)
+            )
+            field = get_fields_from_path(self.model, field_path)[-1]
+            spec = create(field, request, {}, self.model, self, field_path=field_path)
+            yield from spec.expected_parameters()
         if self.date_hierarchy:
-            allowed.add(self.date_hierarchy)
-        return any(lookup == name or lookup.startswith(f"{name}__") for name in allowed)
+            yield from (f"{self.date_hierarchy}__{part}" for part in ("year", "month", "day"))
 
     def _allowed(self, request):
         user = request.user
