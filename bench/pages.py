@@ -1,0 +1,93 @@
+"""The pages `make bench` loads, who loads them, and their SQL queries per request."""
+
+from dataclasses import dataclass, field
+
+from bench import server, sessions
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    session: str
+    method: str = "GET"
+    expect: int = 200
+    csrf: str | None = None
+    # (a piece of markup, how often it appears): the page shows what we say it measures
+    items: tuple[bytes, int] | None = None
+    queries: int | None = None
+    runs: list = field(default_factory=list)
+
+    @property
+    def cookie(self) -> str:
+        return sessions.cookie_header(self.session, self.csrf)
+
+
+def build(seeded) -> list[Page]:
+    """Dialogue A is read (newest 50 of its messages); messages are posted into dialogue B,
+    of another coachee with another coach, so the pages read stay the same size."""
+    from django.urls import reverse
+
+    coachee, other = seeded.coachees[0], seeded.coachees[1 % len(seeded.coachees)]
+    coach = seeded.coaches[0]
+    dialogue_a, dialogue_b = seeded.dialogues[0], seeded.dialogues[1 % len(seeded.dialogues)]
+    as_coachee = sessions.login_session(coachee)
+    as_coach = sessions.login_session(coach)
+    as_poster = sessions.login_session(other)
+    detail_a = reverse("dialogue:detail", args=[dialogue_a.pk])
+    messages = (b'<li class="dialogue-message', min(seeded.messages_per_dialogue, 50))
+    return [
+        Page("bare reference", reverse("bench:bare"), as_coachee),
+        Page("naive reference (50 rows)", reverse("bench:naive"), as_coachee, items=(b"<tr>", 51)),
+        Page("dialogue page, coachee", detail_a, as_coachee, items=messages),
+        Page("dialogue page, coach", detail_a, as_coach, items=messages),
+        Page("inbox, coach", reverse("dialogue:inbox"), as_coach),
+        Page("inbox, coachee", reverse("dialogue:inbox"), as_coachee),
+        Page(
+            "post a message",
+            reverse("dialogue:post_message", args=[dialogue_b.pk]),
+            as_poster,
+            method="POST",
+            expect=302,
+            csrf=sessions.csrf_token(),
+        ),
+    ]
+
+
+def _send(client, page, number):
+    if page.method == "POST":
+        return client.post(page.path, {"body": f"Telling van de queries, bericht {number}."})
+    return client.get(page.path)
+
+
+def count_queries(page: Page) -> int:
+    """Queries of one request in this process (same database and settings as the server),
+    after a first request, as a worker that has served the page before."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.cookies[settings.SESSION_COOKIE_NAME] = page.session
+    _send(client, page, 1)
+    with CaptureQueriesContext(connection) as captured:
+        response = _send(client, page, 2)
+    if response.status_code != page.expect:
+        raise RuntimeError(f"{page.name}: status {response.status_code}, not {page.expect}")
+    if page.items and response.content.count(page.items[0]) != page.items[1]:
+        raise RuntimeError(f"{page.name}: {page.items[0]!r} does not appear {page.items[1]} times")
+    return len(captured)
+
+
+def check(base: str, page: Page) -> None:
+    """One request through the server answers with the expected status (so, logged in)."""
+    headers = {"Cookie": page.cookie}
+    data = None
+    if page.method == "POST":
+        headers.update({"X-CSRFToken": page.csrf})
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        data = b"body=Controle+voor+de+meting."
+    status = server.fetch(base + page.path, headers=headers, data=data)
+    if status != page.expect:
+        raise RuntimeError(f"{page.name}: the server answered {status}, not {page.expect}")

@@ -1,0 +1,200 @@
+"""`make bench`: the product's key pages under wrk, against two reference pages, and the
+audit trail's append rate. Figures go to the screen and to bench/results/<time>.json.
+
+    .venv/bin/python bench/run.py [--coaches 20 --coachees 400 --messages 100
+                                   --duration 10 --passes 2]
+
+Needs PostgreSQL (127.0.0.1:5432, user postgres, no password), Redis (127.0.0.1:6379) and
+wrk; it installs nothing. It drops and recreates the database ``pluform_bench``, flushes its
+own Redis database (12), and runs gunicorn in production mode on a free local port.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# Imports start at the project root, not in bench/: bench's modules are bench.<name>.
+sys.path.remove(str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import environment, pages, report, server, wrk
+from bench.environment import ROOT, Missing, Target
+
+
+def arguments(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add = parser.add_argument
+    add("--coaches", type=int, default=20)
+    add("--coachees", type=int, default=400, help="in all, spread over the coaches")
+    add("--messages", type=int, default=100, help="per dialogue")
+    add("--duration", type=int, default=10, help="seconds per wrk run")
+    add("--passes", type=int, default=2, help="every page once per pass, pass after pass")
+    add("--connections", default="16,1", help="wrk connection counts, comma-separated")
+    add("--warmup", type=int, default=2, help="seconds of load per page before measuring")
+    add("--workers", type=int, default=2, help="gunicorn sync workers")
+    add("--audit-duration", type=float, default=5, help="seconds per audit run; 0 skips it")
+    add("--database", default="pluform_bench")
+    add("--redis-db", type=int, default=12)
+    args = parser.parse_args(argv)
+    args.connections = [int(n) for n in args.connections.split(",")]
+    if args.coachees < 1 or args.coaches < 1 or args.messages < 1:
+        parser.error("--coaches, --coachees and --messages must be at least 1")
+    return args
+
+
+def _stop_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)  # so every `finally` below stops what it started
+
+
+def prepare(args, target, env):
+    """A fresh database and Redis database; this process runs on the server's settings."""
+    import django
+    from django.core.management import call_command
+
+    print(f"Preparing database {target.database} and Redis database {target.redis_db} ...")
+    environment.recreate_database(target)
+    environment.flush_redis(target)
+    os.environ.update(env)
+    django.setup()
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    from bench import seed
+
+    print("Seeding ...")
+    return seed.seed(coaches=args.coaches, coachees=args.coachees, messages=args.messages)
+
+
+def load_pages(args, env, scratch, page_list):
+    from django.db import connections
+
+    connections.close_all()
+    log = scratch / "gunicorn.log"
+    try:
+        with server.gunicorn(env, workers=args.workers, log_path=log) as base:
+            for page in page_list:
+                pages.check(base, page)
+            print(f"gunicorn ({args.workers} sync workers) at {base}; warming up ...")
+            for page in page_list:
+                if args.warmup:
+                    _wrk(base, page, max(args.connections), args.warmup)
+            for number in range(1, args.passes + 1):
+                for page in page_list:
+                    for count in args.connections:
+                        result = {"pass": number, "connections": count}
+                        result.update(_wrk(base, page, count, args.duration))
+                        page.runs.append(result)
+                        print(
+                            f"  pass {number} {page.name:28s} {count:>2} conns:"
+                            f" {result['rps']:8.1f} req/s, p99 {result['p99_ms']:8.2f} ms,"
+                            f" errors {result['errors']}"
+                        )
+    except BaseException:
+        if log.exists():
+            tail = log.read_text(errors="replace").splitlines()[-30:]
+            print("Last lines of the gunicorn log:\n" + "\n".join(tail), file=sys.stderr)
+        raise
+
+
+def _wrk(base, page, connections, duration):
+    return wrk.run(
+        base + page.path,
+        connections=connections,
+        duration=duration,
+        cookie=page.cookie,
+        expect=page.expect,
+        method=page.method,
+        csrf=page.csrf,
+    )
+
+
+def _load(averages) -> str:
+    return " ".join(f"{value:.2f}" for value in averages)
+
+
+def _about(args, seeded):
+    import django
+    from django.db import connection
+
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return {
+        "commit": commit,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "load_average_after": os.getloadavg(),
+        },
+        "versions": {
+            "python": platform.python_version(),
+            "django": django.get_version(),
+            "postgresql": postgres,
+        },
+        "arguments": {k: v for k, v in vars(args).items()},
+        "seed": {"messages": seeded.messages, "seconds": round(seeded.seconds, 1)},
+    }
+
+
+def bench(args, target, scratch) -> int:
+    from bench import audit_append
+
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    env = environment.production_env(target, scratch)
+    seeded = prepare(args, target, env)
+    page_list = pages.build(seeded)
+    for page in page_list:
+        page.queries = pages.count_queries(page)
+    started, load_before = time.monotonic(), os.getloadavg()
+    load_pages(args, env, scratch, page_list)
+    print(f"Page runs took {time.monotonic() - started:.0f} s.")
+    print(f"Load average before: {_load(load_before)}; after: {_load(os.getloadavg())}")
+    audit = None
+    if args.audit_duration > 0:
+        print("Audit appends ...")
+        audit = audit_append.run(args.audit_duration)
+    rows = report.summarise(page_list, args.connections)
+    print()
+    print(report.table(rows))
+    print()
+    print(report.audit_table(audit))
+    document = {**_about(args, seeded), "pages": rows, "audit": audit}
+    document["machine"]["load_average_before"] = load_before
+    path = report.write_json(document, stamp)
+    print(f"\nWritten to {path.relative_to(ROOT)}")
+    failed = any(row["errors"] for row in rows) or (audit and not audit["chain"]["intact"])
+    return 1 if failed else 0
+
+
+def main(argv=None) -> int:
+    args = arguments(argv)
+    target = Target(database=args.database, redis_db=args.redis_db)
+    try:
+        environment.check(target)
+    except Missing as missing:
+        print(f"make bench cannot run; it needs:\n{missing}", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    scratch = Path(tempfile.mkdtemp(prefix="pluform-bench-"))
+    try:
+        return bench(args, target, scratch)
+    except KeyboardInterrupt:
+        print("\nInterrupted; the server is stopped.", file=sys.stderr)
+        return 130
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,199 @@
+"""Seeds the bench database: coaches, coachees in one-to-one trajectories, encrypted messages.
+
+Accounts and trajectories go through the project's services (so every app grants its access
+as in production); messages are bulk-created, and still encrypted by the model field on the
+way in, exactly as ``services.post_message`` stores them.
+"""
+
+import contextlib
+import datetime
+import random
+import time
+from dataclasses import dataclass
+
+BENCH_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+MESSAGE_GAP = datetime.timedelta(minutes=97)
+
+FIRST_NAMES = [
+    "Anna", "Bram", "Chantal", "Dirk", "Esther", "Fleur", "Gijs", "Hanna", "Ilse", "Joost",
+    "Karin", "Lars", "Maaike", "Niels", "Olga", "Pieter", "Roos", "Sander", "Tessa", "Vincent",
+]  # fmt: skip
+LAST_NAMES = [
+    "de Wit", "Kok", "Peters", "Hendriks", "Vos", "van Dijk", "Smits", "Meijer", "de Graaf",
+    "Mulder", "Bosman", "van Leeuwen", "Brouwer", "Dekker", "Jacobs", "Verhoeven",
+]  # fmt: skip
+SENTENCES = [
+    "Hoe ging het deze week met slapen?",
+    "De ademhalingsoefening hielp vooral 's ochtends, voor de eerste afspraak op het werk.",
+    "Ik merk dat ik na de lunch veel minder energie heb dan ik zou willen.",
+    "Wat fijn dat je dit zo eerlijk opschrijft, dat is een belangrijke stap.",
+    "Zullen we donderdag kijken wat er in de drukke weken anders kan?",
+    "Ik heb drie keer gewandeld in de pauze, één keer met een collega erbij.",
+    "Probeer deze week bij te houden op welke momenten de spanning oploopt.",
+    "Het gesprek met mijn leidinggevende ging beter dan ik vooraf had gedacht.",
+    "Mooi! Op welk moment van de dag werkte het het best voor je?",
+    "Ik vond het lastig om 's avonds echt los te komen van mijn telefoon.",
+    "Neem gerust de tijd voor de vragenlijst, er is geen goed of fout antwoord.",
+    "Dank je voor de samenvatting, ik ga ermee aan de slag.",
+    "Merk je verschil als je vroeger naar bed gaat, ook in het weekend?",
+    "Volgende week ben ik een paar dagen weg, kunnen we de afspraak verzetten?",
+]
+LINKS = [
+    "https://www.thuisarts.nl/slaapproblemen",
+    "https://www.thuisarts.nl/stress",
+    "https://www.mind.nl/artikelen/ontspanningsoefeningen",
+    "https://www.voedingscentrum.nl/nl/gezond-eten-met-de-schijf-van-vijf.aspx",
+    "https://www.sportzorg.nl/bewegen",
+]
+
+
+@dataclass
+class Seeded:
+    coaches: list
+    coachees: list
+    dialogues: list  # dialogues[i] belongs to coachees[i]
+    messages: int
+    messages_per_dialogue: int
+    seconds: float
+
+
+def message_body(rng: random.Random) -> str:
+    """One to four sentences; about one message in five carries a link, as people share them."""
+    body = " ".join(rng.sample(SENTENCES, rng.randint(1, 4)))
+    if rng.random() < 0.2:
+        body += f"\nKijk eens op {rng.choice(LINKS)} , daar staat het goed uitgelegd."
+    if rng.random() < 0.3:
+        body = rng.choice(["Hoi", "Hallo", "Goedemorgen"]) + ",\n" + body
+    return body
+
+
+@contextlib.contextmanager
+def _given_created_at(model):
+    """bulk_create keeps the ``created_at`` we set, instead of stamping every row now."""
+    field = model._meta.get_field("created_at")
+    field.auto_now_add = False
+    try:
+        yield
+    finally:
+        field.auto_now_add = True
+
+
+def _users(organisation, role, count, password, prefix):
+    from allauth.account.models import EmailAddress
+
+    from accounts.models import User
+
+    users = [
+        User(
+            email=f"{prefix}{index}@bench.pluform.test",
+            first_name=FIRST_NAMES[index % len(FIRST_NAMES)],
+            last_name=LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)],
+            role=role,
+            organisation=organisation,
+            language="nl",
+            password=password,
+        )
+        for index in range(count)
+    ]
+    User.objects.bulk_create(users, batch_size=1000)
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users],
+        batch_size=1000,
+    )
+    return users
+
+
+def _professional_extras(coaches):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+    from django.utils import timezone
+
+    from accounts.models import CoachProfile
+
+    Authenticator.objects.bulk_create(
+        Authenticator(
+            user=c, type=Authenticator.Type.TOTP, data={"secret": encrypt(BENCH_TOTP_SECRET)}
+        )
+        for c in coaches
+    )
+    started = timezone.localdate() - datetime.timedelta(days=900)
+    CoachProfile.objects.bulk_create(
+        CoachProfile(user=c, licence_started_on=started, product="Pluform Coach") for c in coaches
+    )
+
+
+def _messages(dialogues, coachees, coaches_of, per_dialogue, rng, now):
+    from dialogue.models import Message
+
+    total, batch = 0, []
+    with _given_created_at(Message):
+        for dialogue, coachee in zip(dialogues, coachees, strict=True):
+            coach = coaches_of[coachee.pk]
+            first = now - MESSAGE_GAP * per_dialogue
+            for index in range(per_dialogue):
+                batch.append(
+                    Message(
+                        dialogue=dialogue,
+                        author=coach if index % 2 == 0 else coachee,
+                        body=message_body(rng),
+                        created_at=first + MESSAGE_GAP * index,
+                    )
+                )
+            if len(batch) >= 2000:
+                Message.objects.bulk_create(batch)
+                total, batch = total + len(batch), []
+        Message.objects.bulk_create(batch)
+    return total + len(batch)
+
+
+def _read_state():
+    """Each dialogue's last message time; everyone has read up to it."""
+    from django.db.models import OuterRef, Subquery
+
+    from dialogue.models import Dialogue, Message, Participant
+
+    newest = Message.objects.filter(dialogue=OuterRef("pk")).order_by("-created_at")
+    Dialogue.objects.update(last_message_at=Subquery(newest.values("created_at")[:1]))
+    last = Dialogue.objects.filter(pk=OuterRef("dialogue_id")).values("last_message_at")
+    Participant.objects.update(last_read_at=Subquery(last[:1]))
+
+
+def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seeded:
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
+
+    from accounts.models import Organisation
+    from accounts.roles import Role
+    from accounts.services import start_trajectory
+    from dialogue.models import Dialogue
+
+    started = time.perf_counter()
+    rng = random.Random(2026)  # the same texts on every run
+    password = make_password(None)  # nobody logs in with a password: sessions are made directly
+    now = timezone.now()
+    with transaction.atomic():
+        organisation = Organisation.objects.create(name="Bench Coaching")
+        coach_users = _users(organisation, Role.COACH, coaches, password, "coach")
+        coachee_users = _users(organisation, Role.COACHEE, coachees, password, "coachee")
+        _professional_extras(coach_users)
+        coaches_of = {}
+        for index, coachee in enumerate(coachee_users):
+            coach = coach_users[index % len(coach_users)]
+            coaches_of[coachee.pk] = coach
+            start_trajectory(
+                coachee=coachee,
+                coaches=[coach],
+                organisation=organisation,
+                started_on=now.date() - datetime.timedelta(days=200),
+            )
+        by_coachee = {
+            d.trajectory.coachee_id: d for d in Dialogue.objects.select_related("trajectory")
+        }
+        dialogues = [by_coachee[c.pk] for c in coachee_users]
+        progress(f"  {coaches} coaches, {coachees} coachees and their dialogues")
+        count = _messages(dialogues, coachee_users, coaches_of, messages, rng, now)
+        _read_state()
+    seconds = time.perf_counter() - started
+    progress(f"  {count} encrypted messages; seeding took {seconds:.1f} s")
+    return Seeded(coach_users, coachee_users, dialogues, count, messages, seconds)
