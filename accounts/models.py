@@ -12,7 +12,8 @@ from accounts.managers import UserManager
 from accounts.roles import CONTENT_ROLES, MFA_REQUIRED_ROLES, STAFF_ROLES, Role
 from pluform import dates
 from pluform.crypto.files import EncryptedFileField
-from pluform.crypto.scopes import owner_scope
+from pluform.crypto.fields import EncryptedTextField
+from pluform.crypto.scopes import coachee_scope, owner_scope
 
 
 class Organisation(models.Model):
@@ -198,7 +199,8 @@ class Trajectory(models.Model):
         through="TrajectoryCoach",
         related_name="coached_trajectories",
     )
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    # Content (a title can say why someone is coached): encrypted under the coachee's key.
+    title = EncryptedTextField(_("title"), max_length=200, blank=True, default="")
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -212,6 +214,9 @@ class Trajectory(models.Model):
         # Not the title: the title may say why someone is coached, and this string shows up
         # in admin breadcrumbs and logs that the organisation manager reads.
         return _("Trajectory of %(name)s") % {"name": self.coachee}
+
+    def encryption_scope(self) -> str:
+        return coachee_scope(self.coachee_id)
 
     @property
     def is_active(self):

@@ -96,6 +96,7 @@ class GroupForm(forms.ModelForm):
     class Meta:
         model = Dialogue
         fields = ["title"]
+        widgets = {"title": forms.TextInput}
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,10 +30,12 @@ class Dialogue(models.Model):
     organisation = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="dialogues"
     )
-    title = models.CharField(
+    # Content: encrypted under the dialogue's key (the coachee's, or the group's own).
+    title = EncryptedTextField(
         _("name of the group"),
         max_length=100,
         blank=True,
+        default="",
         help_text=_("A short name for the group. Do not put personal details in it."),
     )
     # Fixed at creation: the coachee's key for a one-to-one dialogue, its own key for a group.

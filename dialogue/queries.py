@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.roles import Role
 from dialogue import access, services
 from dialogue.models import Dialogue, Message, Participant
+from pluform.crypto import datakeys
 
 MESSAGES_PER_PAGE = 50
 DIALOGUES_PER_PAGE = 50
@@ -77,6 +78,13 @@ def inbox_for(user, coachee=None):
         .prefetch_related(_participants())
         .order_by(F("last_message_at").desc(nulls_last=True), "-created_at")
     )
+
+
+def label_all(dialogues, viewer) -> None:
+    """``label`` for a page of dialogues, with the keys of their group titles in one query."""
+    datakeys.preload({dialogue.scope for dialogue in dialogues if dialogue.is_group})
+    for dialogue in dialogues:
+        label(dialogue, viewer)
 
 
 def label(dialogue: Dialogue, viewer) -> None:

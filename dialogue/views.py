@@ -53,8 +53,7 @@ def inbox(request):
             coachee = filter_form.cleaned_data["coachee"]
     paginator = Paginator(queries.inbox_for(user, coachee), queries.DIALOGUES_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    for dialogue in page:
-        queries.label(dialogue, user)
+    queries.label_all(page, user)
     page_query = f"&coachee={coachee.uuid}" if coachee else ""
     context = {
         "page": page,

@@ -144,3 +144,16 @@ def test_a_destruction_is_audited_and_replayed_after_a_keys_restore():
     datakeys.reset_cache()
     with pytest.raises(DataKeyDestroyed):
         Note.objects.get(pk=note.pk).body  # noqa: B018
+
+
+@pytest.mark.django_db
+def test_preload_fetches_the_keys_of_many_scopes_in_one_query(django_assert_num_queries):
+    scopes = [dialogue_scope(uuid.uuid4()) for _ in range(5)]
+    sealed = [aead.seal_text(scope, "group name", b"aad") for scope in scopes]
+    datakeys.destroy_scope(scopes[0])
+    datakeys.reset_cache()
+    with django_assert_num_queries(1):
+        datakeys.preload(scopes)
+        assert [aead.open_text(text, b"aad") for text in sealed[1:]] == ["group name"] * 4
+    with pytest.raises(DataKeyDestroyed):
+        aead.open_text(sealed[0], b"aad")
