@@ -1,12 +1,12 @@
-from zoneinfo import available_timezones
-
 from django import forms
 from django.contrib.auth import password_validation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import coaches_of_organisation
 from accounts.models import Invitation, Language, User
 from accounts.roles import Role
+from accounts.time_zones import time_zone_choices
 from pluform.uploads import SafeFileField
 
 
@@ -87,10 +87,6 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
-def time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(available_timezones())]
-
-
 class ProfileForm(forms.ModelForm):
     photo = SafeFileField(
         label=_("Photo"),
@@ -116,7 +112,12 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, has_photo=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].widget = forms.Select(choices=time_zone_choices())
+        model_field = User._meta.get_field("time_zone")
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=capfirst(model_field.verbose_name),
+            help_text=model_field.help_text,
+            choices=time_zone_choices(current=self.instance.time_zone),
+        )
         if has_photo:
             self.fields["photo"].label = _("New photo")
         else:

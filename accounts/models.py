@@ -1,5 +1,4 @@
 import uuid
-from zoneinfo import available_timezones
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -10,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.managers import UserManager
 from accounts.roles import CONTENT_ROLES, MFA_REQUIRED_ROLES, STAFF_ROLES, Role
+from accounts.time_zones import is_time_zone
 from pluform import dates
-from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.fields import EncryptedTextField
+from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import coachee_scope, owner_scope
 
 
@@ -36,7 +36,7 @@ class Language(models.TextChoices):
 
 
 def validate_time_zone(value):
-    if value not in available_timezones():
+    if not is_time_zone(value):
         raise ValidationError(_("Choose a time zone from the list."), code="invalid")
 
 
