@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from pluform.crypto import aead
 
@@ -36,6 +37,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
 class MFAAdapter(DefaultMFAAdapter):
     """Encrypts MFA secrets at rest; professionals cannot switch their authenticator app off."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        # Raised by accounts.mfa_forms when allauth refuses a code that was used already.
+        "code_already_used": _(
+            "This code has already been used. Each code works once: wait for the next code "
+            "in your app."
+        ),
+    }
 
     def encrypt(self, text: str) -> str:
         return _SEALED_PREFIX + aead.seal_text(_MFA_SCOPE, text, _MFA_AAD)

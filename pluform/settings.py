@@ -198,6 +198,11 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Pluform"
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# The same forms, but a code used a moment ago is refused as used, not as incorrect.
+MFA_FORMS = {
+    "authenticate": "accounts.mfa_forms.AuthenticateForm",
+    "reauthenticate": "accounts.mfa_forms.ReauthenticateForm",
+}
 
 # django-guardian: no anonymous user object; object permissions live in direct FK tables.
 ANONYMOUS_USER_NAME = None
