@@ -63,6 +63,7 @@ def prepare(args, target, env):
     environment.recreate_database(target)
     environment.flush_redis(target)
     os.environ.update(env)
+    os.environ["LOG_LEVEL"] = "WARNING"  # this process only; the server logs as in production
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
@@ -126,12 +127,12 @@ def _about(args, seeded):
 
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
+    ).stdout.strip()  # empty outside a git checkout
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")
         postgres = cursor.fetchone()[0]
     return {
-        "commit": commit,
+        "commit": commit or "unknown",
         "machine": {
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
