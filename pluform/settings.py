@@ -44,6 +44,10 @@ else:
         raise ImproperlyConfigured("Production needs PLUFORM_MASTER_KEYS (id:base64key,...).")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Production needs ALLOWED_HOSTS.")
+    # Rate limits (login, two-factor, password reset) count in the cache: every worker must
+    # share it, or each counts on its own (system check pluform.E010 says the same).
+    if not env("REDIS_URL"):
+        raise ImproperlyConfigured("Production needs REDIS_URL (a cache all workers share).")
 
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -277,6 +281,13 @@ CELERY_BEAT_SCHEDULE = {}
 CELERY_BEAT_SCHEDULE["dialogue-daily-digest"] = {
     "task": "dialogue.queue_daily_digests",
     "schedule": crontab(hour=7, minute=30),
+}
+# The audit sequencer chains queued events; an event waits at most about this long.
+PLUFORM_AUDIT_SEQUENCE_SECONDS = envint("AUDIT_SEQUENCE_SECONDS", 5)
+CELERY_BEAT_SCHEDULE["privacy-sequence-audit"] = {
+    "task": "privacy.sequence_audit",
+    "schedule": PLUFORM_AUDIT_SEQUENCE_SECONDS,
+    "options": {"expires": PLUFORM_AUDIT_SEQUENCE_SECONDS},
 }
 CELERY_BEAT_SCHEDULE["accounts-purge-login-attempts"] = {
     "task": "accounts.purge_login_attempts",

@@ -1,5 +1,8 @@
 """The audit trail: ``record(request, Action.VIEW, subject=coachee, obj=message)`` in a view.
 
+Recording is one INSERT with no lock; ``privacy.audit_chain`` chains the recorded events in
+batches, off the request path, and verifies the chain.
+
 Which reads are recorded is written down in docs/audit.md. ``detail`` is a short,
 non-content note (counts, ids, a step name): never a message, answer, report or file name.
 """
@@ -7,22 +10,14 @@ non-content note (counts, ids, a step name): never a message, answer, report or 
 import ipaddress
 import logging
 import uuid
-from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from privacy.audit_models import (
-    GENESIS_HASH,
-    Action,
-    AppendOnlyError,
-    AuditChainHead,
-    AuditEvent,
-    Outcome,
-)
+from privacy.audit_chain import sequence_pending, verify_chain
+from privacy.audit_models import Action, AppendOnlyError, AuditEvent, Outcome
 
-__all__ = ["Action", "AppendOnlyError", "Outcome", "record", "verify_chain"]
+__all__ = ["Action", "AppendOnlyError", "Outcome", "record", "sequence_pending", "verify_chain"]
 
 logger = logging.getLogger("pluform.audit")
 
@@ -68,18 +63,6 @@ def _user_or_none(user):
     return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
-def _head_for_update() -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        try:
-            with transaction.atomic():
-                AuditChainHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
-        except IntegrityError:
-            pass
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
-    return head
-
-
 def record(
     request,
     action,
@@ -117,14 +100,8 @@ def record(
         ip=_client_ip(request) if request is not None else "",
         detail=str(detail)[:DETAIL_MAX],
     )
-    with transaction.atomic():
-        head = _head_for_update()
-        event.seq = head.seq + 1
-        event.prev_hash = head.hash
-        event.hash = event.compute_hash()
-        event.save()
-        head.seq, head.hash = event.seq, event.hash
-        head.save(update_fields=["seq", "hash"])
+    # One plain INSERT and no lock: the sequencer gives it its place in the chain.
+    event.save()
     return event
 
 
@@ -135,41 +112,3 @@ def _subject_kind(subject) -> str:
     if role:
         return f"user:{role}"
     return "user"
-
-
-@dataclass
-class ChainReport:
-    checked: int
-    broken_at: int | None = None
-    reason: str = ""
-    head_hash: str = ""
-
-    @property
-    def intact(self) -> bool:
-        return self.broken_at is None
-
-
-def verify_chain(batch_size: int = 1000, progress=None) -> ChainReport:
-    """Walk the chain in order and report the first event that does not fit."""
-    previous_hash, expected_seq, checked = GENESIS_HASH, 1, 0
-    last_seq = 0
-    while True:
-        batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
-        if not batch:
-            break
-        for event in batch:
-            checked += 1
-            if event.seq != expected_seq:
-                return ChainReport(checked, expected_seq, f"event #{expected_seq} is missing")
-            if event.prev_hash != previous_hash:
-                return ChainReport(checked, event.seq, "does not follow the previous event")
-            if event.compute_hash() != event.hash:
-                return ChainReport(checked, event.seq, "its content does not match its hash")
-            previous_hash, expected_seq = event.hash, expected_seq + 1
-        last_seq = batch[-1].seq
-        if progress:
-            progress(checked)
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.seq, head.hash) != (expected_seq - 1, previous_hash):
-        return ChainReport(checked, expected_seq, f"events after #{expected_seq - 1} are missing")
-    return ChainReport(checked, head_hash=previous_hash if checked else "")

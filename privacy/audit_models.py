@@ -66,7 +66,12 @@ class AuditEventQuerySet(models.QuerySet):
 
 
 class AuditEvent(models.Model):
-    seq = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    """One event. A request inserts it with no sequence number and no hash: the sequencer
+    (``privacy.audit_sequencer``) chains it shortly after, so appends share no lock."""
+
+    seq = models.PositiveBigIntegerField(
+        _("sequence"), unique=True, null=True, blank=True, editable=False
+    )
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     at = models.DateTimeField(_("time"), db_index=True)
     action = models.CharField(_("action"), max_length=32, choices=Action.choices)
@@ -98,23 +103,31 @@ class AuditEvent(models.Model):
     object_uuid = models.UUIDField(_("object uuid"), null=True, blank=True)
     ip = models.CharField(_("network (truncated IP)"), max_length=64, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
-    prev_hash = models.CharField(max_length=64, unique=True, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-seq"]
+        ordering = [models.F("seq").desc(nulls_first=True), "-at"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [
+            # The sequencer's queue: events not yet chained, oldest first.
+            models.Index(
+                fields=["at", "uuid"],
+                condition=models.Q(seq__isnull=True),
+                name="audit_pending_idx",
+            ),
+        ]
 
     def __str__(self):
-        return f"#{self.seq} {self.action} {self.outcome}"
+        return f"#{self.seq or '-'} {self.action} {self.outcome}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AppendOnlyError("Audit events cannot be changed")
-        if not self.hash or self.hash != self.compute_hash():
+        if self.seq is not None or self.hash or self.prev_hash:
             raise AppendOnlyError("Audit events are added with privacy.audit.record")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
@@ -152,7 +165,7 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last sequence number and hash. Appends lock it to stay in order."""
+    """One row: the last sequence number and hash. Only the sequencer locks it."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)

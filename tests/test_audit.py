@@ -5,7 +5,14 @@ import uuid
 import pytest
 from django.db import connection
 
-from privacy.audit import Action, AppendOnlyError, Outcome, record, truncate_ip
+from privacy.audit import (
+    Action,
+    AppendOnlyError,
+    Outcome,
+    record,
+    sequence_pending,
+    truncate_ip,
+)
 from privacy.audit_models import GENESIS_HASH, AuditEvent
 from tests.crypto_support import raw_table_text
 from tests.cryptoapp.models import Note
@@ -72,13 +79,24 @@ def test_detail_is_cut_short():
     assert len(record(None, Action.CHANGE, detail="x" * 500).detail) == 200
 
 
-def test_events_form_a_hash_chain():
-    first = record(None, Action.LOGIN)
-    second = record(None, Action.LOGOUT)
+def test_recording_queues_the_event_and_the_sequencer_chains_it():
+    queued = record(None, Action.LOGIN)
+    record(None, Action.LOGOUT)
+    assert (queued.seq, queued.prev_hash, queued.hash) == (None, None, None)
+    assert sequence_pending() == 2
+    first, second = AuditEvent.objects.order_by("seq")
+    assert first.pk == queued.pk
     assert first.prev_hash == GENESIS_HASH
     assert second.prev_hash == first.hash
     assert second.seq == first.seq + 1
     assert second.hash == second.compute_hash() != first.hash
+    assert sequence_pending() == 0
+
+
+def test_recording_takes_no_lock_and_writes_one_row(django_assert_num_queries):
+    with django_assert_num_queries(1) as queries:
+        record(None, Action.VIEW)
+    assert queries.captured_queries[0]["sql"].startswith("INSERT")
 
 
 def test_an_unknown_action_is_refused():
@@ -118,6 +136,7 @@ def test_deleting_an_account_keeps_its_events_with_the_copied_uuid(coach, coache
     coach_uuid = coach.uuid
     coach.delete()
     coachee.delete()
+    sequence_pending()
     event = AuditEvent.objects.get(pk=event.pk)
     assert event.actor is None
     assert event.actor_uuid == coach_uuid

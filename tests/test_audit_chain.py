@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from privacy.audit import Action, record, verify_chain
+from privacy.audit import Action, record, sequence_pending, verify_chain
 from privacy.audit_models import AuditEvent
 
 postgres_only = pytest.mark.skipif(
@@ -16,7 +16,11 @@ postgres_only = pytest.mark.skipif(
 
 
 def _events(n=5):
-    return [record(None, Action.VIEW, detail=f"event {i}") for i in range(n)]
+    """n chained events, in chain order."""
+    for i in range(n):
+        record(None, Action.VIEW, detail=f"event {i}")
+    sequence_pending()
+    return list(AuditEvent.objects.order_by("seq"))
 
 
 def _raw(sql, params=()):
@@ -108,6 +112,7 @@ def test_postgresql_refuses_a_delete_of_an_audit_event():
 @pytest.mark.django_db
 def test_postgresql_lets_a_deleted_account_go_while_keeping_its_events(coach):
     event = record(None, Action.LOGIN, actor=coach)
+    sequence_pending()
     coach.delete()
     assert AuditEvent.objects.get(pk=event.pk).actor_id is None
     assert _verify() == "Audit chain intact: 1 events.\n"
@@ -133,6 +138,7 @@ def test_concurrent_appends_keep_one_unbroken_chain():
     for worker in workers:
         worker.join()
     assert not errors
+    assert sequence_pending() == 40
     report = verify_chain()
     assert report.intact and report.checked == 40
 
@@ -143,3 +149,96 @@ def test_verify_audit_can_print_the_head_hash_to_keep_outside_the_database():
     out = io.StringIO()
     call_command("verify_audit", "-v", "2", stdout=out)
     assert f"Head: #3 {last.hash}" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_verify_audit_chains_queued_events_first():
+    record(None, Action.VIEW)
+    assert _verify() == "Audit chain intact: 1 events.\n"
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_verify_audit_reports_events_still_queued():
+    _events(2)
+    record(None, Action.VIEW)
+    out = io.StringIO()
+    call_command("verify_audit", "--no-sequence", stdout=out)
+    assert "intact: 2 events" in out.getvalue()
+    assert "Not yet chained: 1 events" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_verify_audit_finds_two_events_swapped():
+    events = _events()
+    first, second = events[1], events[2]
+    _as_attacker(
+        "UPDATE privacy_auditevent SET seq = seq + 1000 WHERE seq IN (%s, %s)",
+        [first.seq, second.seq],
+    )
+    _as_attacker("UPDATE privacy_auditevent SET seq = %s WHERE seq = %s", [2, second.seq + 1000])
+    _as_attacker("UPDATE privacy_auditevent SET seq = %s WHERE seq = %s", [3, first.seq + 1000])
+    with pytest.raises(CommandError, match=r"broken at event #2: does not follow"):
+        _verify()
+
+
+@pytest.mark.django_db
+def test_verify_audit_finds_a_rewritten_tail_with_the_head_kept_outside():
+    events = _events(3)
+    kept = f"{events[-1].seq}:{events[-1].hash}"
+    # An attacker rewrites the last event and every hash after it, and the head row too.
+    forged = events[-1]
+    forged.detail = "forged"
+    forged.hash = forged.compute_hash()
+    _as_attacker(
+        "UPDATE privacy_auditevent SET detail = %s, hash = %s WHERE seq = %s",
+        ["forged", forged.hash, forged.seq],
+    )
+    _raw("UPDATE privacy_auditchainhead SET hash = %s", [forged.hash])
+    assert verify_chain().intact
+    with pytest.raises(CommandError, match="does not match the head kept outside"):
+        call_command("verify_audit", "--expect-head", kept, stdout=io.StringIO())
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_refuses_to_move_a_chained_event():
+    event = _events(1)[0]
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        _raw("UPDATE privacy_auditevent SET seq = 99 WHERE seq = %s", [event.seq])
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_appends_wait_for_no_lock_while_the_sequencer_holds_the_head():
+    record(None, Action.VIEW)
+    done = threading.Event()
+
+    def append():
+        try:
+            record(None, Action.VIEW, detail="while sequencing")
+            done.set()
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        from privacy.audit_chain import _head_for_update
+
+        _head_for_update()
+        worker = threading.Thread(target=append)
+        worker.start()
+        assert done.wait(timeout=10), "an append waited for the sequencer's lock"
+        worker.join()
+    assert sequence_pending() == 2
+
+
+@pytest.mark.django_db
+def test_celery_beat_runs_the_sequencer_every_few_seconds(settings):
+    from privacy.tasks import sequence_audit
+
+    entry = settings.CELERY_BEAT_SCHEDULE["privacy-sequence-audit"]
+    assert entry["task"] == sequence_audit.name
+    assert entry["schedule"] <= 10
+    record(None, Action.VIEW)
+    sequence_audit.delay()
+    assert not AuditEvent.objects.filter(seq__isnull=True).exists()

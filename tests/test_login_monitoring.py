@@ -102,5 +102,5 @@ def test_logins_and_failed_logins_reach_the_audit_trail(client, coachee):
 
     post_login(client, coachee.email, "not the password")
     post_login(client, coachee.email)
-    events = list(AuditEvent.objects.order_by("seq").values_list("action", "subject_uuid"))
+    events = list(AuditEvent.objects.order_by("at").values_list("action", "subject_uuid"))
     assert events == [("login_failed", coachee.uuid), ("login", coachee.uuid)]
