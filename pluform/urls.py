@@ -8,6 +8,7 @@ from pluform.env import envbool
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.FaviconView.as_view(), name="favicon"),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     # Django's set_language, which also stores a signed-in user's choice in their profile.
