@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import Error
+from django.test import override_settings
+
+from pluform.checks import check_shared_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +39,7 @@ def _production_env():
         "SECRET_KEY": secrets.token_urlsafe(60),
         "PLUFORM_MASTER_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "pluform.example.com",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
     }
 
 
@@ -44,7 +49,9 @@ def test_production_passes_the_deployment_checks_without_silencing_any():
     assert "0 silenced" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "PLUFORM_MASTER_KEYS", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "PLUFORM_MASTER_KEYS", "ALLOWED_HOSTS", "REDIS_URL"]
+)
 def test_production_refuses_to_start_without(missing):
     env = _production_env()
     env[missing] = ""
@@ -65,3 +72,50 @@ def test_a_real_host_name_without_production_mode_is_refused():
     result = _manage("check", ALLOWED_HOSTS="pluform.example.com")
     assert result.returncode != 0
     assert "DJANGO_DEBUG=0" in result.stderr
+
+
+def test_production_cache_is_the_shared_redis_cache():
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        **_production_env(),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+        "django.core.cache.backends.filebased.FileBasedCache",
+    ],
+)
+def test_a_cache_each_worker_keeps_for_itself_fails_the_system_check_in_production(backend):
+    with override_settings(DEBUG=False, CACHES={"default": {"BACKEND": backend}}):
+        errors = check_shared_cache()
+    assert [error.id for error in errors] == ["pluform.E010"]
+    assert isinstance(errors[0], Error)
+    assert "rate limits" in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.core.cache.backends.memcached.PyMemcacheCache",
+        "django.core.cache.backends.db.DatabaseCache",
+    ],
+)
+def test_a_cache_all_workers_share_passes_the_system_check_in_production(backend):
+    with override_settings(DEBUG=False, CACHES={"default": {"BACKEND": backend}}):
+        assert check_shared_cache() == []
+
+
+def test_the_local_default_may_run_on_the_per_process_cache():
+    locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(DEBUG=True, CACHES=locmem):
+        assert check_shared_cache() == []
