@@ -8,6 +8,7 @@ from guardian.models import UserObjectPermissionBase
 from pluform.crypto.fields import EncryptedTextField
 from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import coachee_scope, dialogue_scope
+from pluform.crypto.streaming import INLINE_SAFE_TYPES
 
 
 class Dialogue(models.Model):
@@ -171,3 +172,8 @@ class Attachment(models.Model):
 
     def encryption_scope(self) -> str:
         return self.message.encryption_scope()
+
+    @property
+    def has_preview(self):
+        """A raster image a browser shows safely (PNG, JPEG, GIF, WebP); never SVG or HTML."""
+        return self.kind == "image" and self.content_type in INLINE_SAFE_TYPES

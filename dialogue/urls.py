@@ -29,6 +29,11 @@ urlpatterns = [
         views.attachment,
         name="attachment",
     ),
+    path(
+        "<uuid:dialogue_id>/attachments/<uuid:attachment_id>/preview/",
+        views.attachment_preview,
+        name="attachment_preview",
+    ),
     path("<uuid:dialogue_id>/participants/", views.participants, name="participants"),
     path(
         "<uuid:dialogue_id>/participants/add/",

@@ -180,19 +180,33 @@ def remove_message(request, dialogue_id, message_id):
     )
 
 
+def _serve_attachment(request, item, *, inline, detail=""):
+    audit.record(
+        request, Action.VIEW, subject=_subject(item.message.dialogue), obj=item, detail=detail
+    )
+    return encrypted_file_response(
+        item, "file", filename=item.original_name, content_type=item.content_type, inline=inline
+    )
+
+
 @never_cache
 @login_required
 @require_GET
 def attachment(request, dialogue_id, attachment_id):
+    """The file as a download (``attachment``), so the dialogue page stays where it is."""
     item = access.get_attachment_for(request.user, dialogue_id, attachment_id)
-    audit.record(request, Action.VIEW, subject=_subject(item.message.dialogue), obj=item)
-    return encrypted_file_response(
-        item,
-        "file",
-        filename=item.original_name,
-        content_type=item.content_type,
-        inline=item.kind == "image",
-    )
+    return _serve_attachment(request, item, inline=False)
+
+
+@never_cache
+@login_required
+@require_GET
+def attachment_preview(request, dialogue_id, attachment_id):
+    """A safe image shown inside its message (``inline``); anything else has no preview."""
+    item = access.get_attachment_for(request.user, dialogue_id, attachment_id)
+    if not item.has_preview:
+        raise Http404
+    return _serve_attachment(request, item, inline=True, detail="preview")
 
 
 @never_cache

@@ -1,14 +1,22 @@
+import datetime
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
+from pytest_django.asserts import assertInHTML
 
+from dialogue import services
 from dialogue.models import Attachment, Message
 from privacy.audit_models import AuditEvent
-from tests.factories.dialogue import one_to_one
+from tests.factories.dialogue import MessageFactory, group, one_to_one, post
+from tests.matrix import ACTORS
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +39,30 @@ def _png(name="photo.png"):
     buffer = io.BytesIO()
     Image.new("RGB", (3, 3), "blue").save(buffer, format="PNG")
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _svg(message, name="drawing.svg"):
+    """An SVG stored as if it were an image: uploads refuse SVG, this proves the views do too."""
+    item = Attachment(
+        message=message, original_name=name, content_type="image/svg+xml", kind="image", size=60
+    )
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    item.file.save(name, ContentFile(svg), save=True)
+    return item
+
+
+def _preview_url(item):
+    return reverse("dialogue:attachment_preview", args=[item.message.dialogue_id, item.pk])
+
+
+def _download_url(item):
+    return reverse("dialogue:attachment", args=[item.message.dialogue_id, item.pk])
+
+
+def _message_html(page, message):
+    """The markup of one message on the dialogue page, from its list item to its end."""
+    start = page.text.index(f'id="m-{message.pk}"')
+    return page.text[start : page.text.index("</article>", start)]
 
 
 def _stored_bytes(item):
@@ -133,3 +165,138 @@ def test_one_refused_file_refuses_the_whole_message(client, dialogue, coachee):
     assert not Message.objects.exists()
     assert not Attachment.objects.exists()
     assert not default_storage.exists("encrypted") or not any(default_storage.listdir("encrypted"))
+
+
+def test_an_image_attachment_is_shown_as_a_preview_inside_its_message(
+    client, dialogue, coach, coachee
+):
+    client.force_login(coachee)
+    _post(client, dialogue, body="My chart", attachment=_png("sleep-chart.png"))
+    item = Attachment.objects.get()
+
+    client.force_login(coach)
+    page = client.get(reverse("dialogue:detail", args=[dialogue.pk]))
+    html = _message_html(page, item.message)
+    assertInHTML(
+        f'<img class="attachment-preview" src="{_preview_url(item)}"'
+        ' alt="Image: sleep-chart.png" loading="lazy">',
+        html,
+    )
+    assert f'href="{_download_url(item)}" download>' in html
+    assert " style=" not in html
+
+
+def test_the_image_preview_answers_inline_with_the_image_type_and_is_audited(
+    client, dialogue, coach, coachee
+):
+    client.force_login(coachee)
+    _post(client, dialogue, body="", attachment=_png())
+    item = Attachment.objects.get()
+
+    client.force_login(coach)
+    response = client.get(_preview_url(item))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG\r\n\x1a\n")
+    event = AuditEvent.objects.get(object_uuid=item.pk)
+    assert (event.action, event.actor, event.detail) == ("view", coach, "preview")
+    assert event.subject_uuid == coachee.uuid
+
+
+def test_downloading_an_image_answers_as_an_attachment(client, dialogue, coach, coachee):
+    client.force_login(coachee)
+    _post(client, dialogue, body="", attachment=_png("sleep-chart.png"))
+    item = Attachment.objects.get()
+
+    client.force_login(coach)
+    response = client.get(_download_url(item))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "sleep-chart.png" in response["Content-Disposition"]
+
+
+def test_a_pdf_has_no_preview_and_downloads_as_an_attachment(client, dialogue, coach, coachee):
+    client.force_login(coachee)
+    _post(client, dialogue, body="Report", attachment=_pdf())
+    item = Attachment.objects.get()
+
+    client.force_login(coach)
+    page = client.get(reverse("dialogue:detail", args=[dialogue.pk]))
+    assert "<img" not in _message_html(page, item.message)
+    assert f'href="{_download_url(item)}" download>' in page.text
+    assert client.get(_preview_url(item)).status_code == 404
+    assert client.get(_download_url(item))["Content-Disposition"].startswith("attachment")
+
+
+def test_an_svg_is_never_shown_inline(client, dialogue, coach, coachee):
+    message = post(dialogue, coachee, "A drawing")
+    item = _svg(message)
+
+    client.force_login(coach)
+    page = client.get(reverse("dialogue:detail", args=[dialogue.pk]))
+    assert "<img" not in _message_html(page, message)
+    assert client.get(_preview_url(item)).status_code == 404
+    response = client.get(_download_url(item))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
+@pytest.mark.parametrize(
+    "outsider", [actor for actor in ACTORS if actor not in {"anonymous", "coach", "coachee"}]
+)
+def test_outsiders_get_404_for_the_preview_and_the_download(
+    client, dialogue, coachee, actors, outsider
+):
+    client.force_login(coachee)
+    _post(client, dialogue, body="x", attachment=_png())
+    item = Attachment.objects.get()
+
+    client.force_login(actors[outsider])
+    assert client.get(_preview_url(item)).status_code == 404
+    assert client.get(_download_url(item)).status_code == 404
+    assert not AuditEvent.objects.filter(object_uuid=item.pk).exists()
+
+
+def test_a_member_who_joined_later_gets_no_preview_of_an_earlier_image(
+    client, trajectory, coach, coachee
+):
+    crew = group(coach, [])
+    client.force_login(coach)
+    _post(client, crew, body="Before you joined", attachment=_png())
+    item = Attachment.objects.get()
+    Message.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=5))
+    services.add_to_group(crew, coach, coachee)
+    client.force_login(coachee)
+    assert client.get(_preview_url(item)).status_code == 404
+    assert client.get(_download_url(item)).status_code == 404
+
+
+def test_image_previews_add_no_query_per_message(client, dialogue, coach, coachee):
+    def add_images(count):
+        for _ in range(count):
+            message = MessageFactory(dialogue=dialogue, author=coachee)
+            item = Attachment(
+                message=message,
+                original_name="chart.png",
+                content_type="image/png",
+                kind="image",
+                size=8,
+            )
+            item.file.save("chart.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+
+    add_images(1)
+    client.force_login(coach)
+    url = reverse("dialogue:detail", args=[dialogue.pk])
+    client.get(url)  # session and activity writes settle first
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    add_images(49)
+    with CaptureQueriesContext(connection) as fifty:
+        page = client.get(url)
+    assert page.text.count('class="attachment-preview"') == 50
+    assert len(fifty.captured_queries) == len(one.captured_queries)

@@ -27,6 +27,15 @@ def build(world):
     )
     item.file.save("notes.txt", ContentFile(b"notes"), save=True)
     world["attachment"] = item
+    image = Attachment(
+        message=world["coachee_message"],
+        original_name="chart.png",
+        content_type="image/png",
+        kind="image",
+        size=8,
+    )
+    image.file.save("chart.png", ContentFile(b"\x89PNG\r\n\x1a\n"), save=True)
+    world["image_attachment"] = image
     extra = CoacheeFactory(organisation=world["coach"].organisation)
     TrajectoryFactory(coachee=extra, coaches=[world["coach"]])
     world["extra_coachee"] = extra
@@ -55,6 +64,9 @@ def _rows(pattern, url, *, get, post, get_default=404, post_default=404, data=No
 
 _attachment = lambda w: reverse(  # noqa: E731
     "dialogue:attachment", args=[w["dialogue"].pk, w["attachment"].pk]
+)
+_preview = lambda w: reverse(  # noqa: E731
+    "dialogue:attachment_preview", args=[w["dialogue"].pk, w["image_attachment"].pk]
 )
 _remove_member = lambda w: reverse(  # noqa: E731
     "dialogue:remove_participant", args=[w["group"].pk, w["group_member"].uuid]
@@ -111,6 +123,12 @@ ROWS = [
     *_rows(
         "dialogue:attachment",
         _attachment,
+        get=PARTICIPANTS,
+        post=NOT_ALLOWED,
+    ),
+    *_rows(
+        "dialogue:attachment_preview",
+        _preview,
         get=PARTICIPANTS,
         post=NOT_ALLOWED,
     ),
