@@ -9,6 +9,10 @@ from accounts.roles import Role
 from accounts.time_zones import time_zone_choices
 from pluform.uploads import SafeFileField
 
+MISSING_COACH = _(
+    "Choose the coach of this coachee's trajectory: a coachee always starts with a coach."
+)
+
 
 class InvitationForm(forms.ModelForm):
     """A coach invites a coachee of their own; an organisation manager a coach or coachee."""
@@ -45,6 +49,14 @@ class InvitationForm(forms.ModelForm):
             cleaned["coach"] = self.inviter
         elif cleaned.get("role") == Role.COACH:
             cleaned["coach"] = None
+        elif (
+            cleaned.get("role") == Role.COACHEE
+            and not cleaned.get("coach")
+            and "coach" not in self.errors  # a coach of another organisation: invalid choice
+        ):
+            # The choice holds only the inviter's own coaches, so a missing coach is all that
+            # is left to check here; invitations.issue() refuses it as well.
+            self.add_error("coach", MISSING_COACH)
         return cleaned
 
 

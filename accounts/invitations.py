@@ -27,8 +27,27 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class CoachRequired(ValueError):
+    """A coachee's invitation names no active coach of the inviting organisation."""
+
+
 def issue(invitation: Invitation) -> Invitation:
-    """Saves a new invitation with a fresh token and e-mails the link (after commit)."""
+    """Saves a new invitation with a fresh token and e-mails the link (after commit).
+
+    A coachee is always invited into a trajectory with a coach of the same organisation: without
+    one they would log in to an empty Pluform.
+    """
+    if invitation.role == Role.COACHEE:
+        coach = invitation.coach
+        if (
+            coach is None
+            or coach.role != Role.COACH
+            or not coach.is_active
+            or coach.organisation_id != invitation.organisation_id
+        ):
+            raise CoachRequired("A coachee's invitation needs a coach of the same organisation.")
+    else:
+        invitation.coach = None
     token = secrets.token_urlsafe(32)
     invitation.email = invitation.email.strip().lower()
     invitation.token_hash = hash_token(token)

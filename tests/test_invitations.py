@@ -161,6 +161,44 @@ def test_org_manager_cannot_pick_a_coach_of_another_organisation(
     assert not Invitation.objects.exists()
 
 
+def test_org_manager_must_choose_a_coach_for_a_coachee(client, org_manager):
+    response = invite_as(client, org_manager, role=Role.COACHEE)
+    assert response.status_code == 200
+    assert "always starts with a coach" in response.context["form"].errors["coach"][0]
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("coach_of", [None, "stranger_coach", "org_manager", "coachee"])
+def test_no_path_invites_a_coachee_without_a_coach_of_the_organisation(
+    request, organisation, org_manager, coach_of
+):
+    coach = request.getfixturevalue(coach_of) if coach_of else None
+    with pytest.raises(ValueError, match="coach"):
+        invitations.invite(
+            organisation=organisation,
+            email="alone@example.com",
+            role=Role.COACHEE,
+            language="en",
+            invited_by=org_manager,
+            coach=coach,
+        )
+    assert not Invitation.objects.exists()
+
+
+def test_an_inactive_coach_cannot_take_a_new_coachee(organisation, org_manager, coach):
+    coach.is_active = False
+    coach.save(update_fields=["is_active"])
+    with pytest.raises(invitations.CoachRequired):
+        invitations.invite(
+            organisation=organisation,
+            email="alone@example.com",
+            role=Role.COACHEE,
+            language="en",
+            invited_by=org_manager,
+            coach=coach,
+        )
+
+
 def test_address_with_an_account_elsewhere_is_not_revealed_to_the_inviter(
     client, coach, stranger_coachee, django_capture_on_commit_callbacks
 ):

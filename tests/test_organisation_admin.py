@@ -141,6 +141,33 @@ def test_org_manager_invites_from_the_admin(
     assert mail.outbox[0].to == ["fresh@example.com"]
 
 
+def test_org_manager_cannot_invite_a_coachee_without_a_coach(manager_client):
+    response = manager_client.post(
+        reverse("organisation:accounts_invitation_add"),
+        {"email": "alone@example.com", "role": "coachee", "coach": "", "language": "en"},
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["coach"]
+    assert errors == [
+        "Choose the coach of this coachee's trajectory: a coachee always starts with a coach."
+    ]
+    assert "always starts with a coach" in response.text
+    assert not Invitation.objects.exists()
+
+
+def test_org_manager_invites_a_coach_without_choosing_one(
+    manager_client, coach, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager_client.post(
+            reverse("organisation:accounts_invitation_add"),
+            {"email": "coach2@example.com", "role": "coach", "coach": coach.pk, "language": "nl"},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.role, invitation.coach) == ("coach", None)
+
+
 def test_org_manager_revokes_invitations_in_bulk(
     manager_client, coach, django_capture_on_commit_callbacks
 ):
