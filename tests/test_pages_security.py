@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,3 +37,12 @@ def test_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_is_http_only_and_same_site_like_the_session_cookie(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en"
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"

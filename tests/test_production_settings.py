@@ -119,3 +119,17 @@ def test_the_local_default_may_run_on_the_per_process_cache():
     locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     with override_settings(DEBUG=True, CACHES=locmem):
         assert check_shared_cache() == []
+
+
+def test_production_sends_the_language_cookie_like_the_session_cookie():
+    names = ["SECURE", "HTTPONLY", "SAMESITE"]
+    script = (
+        "from django.conf import settings; print("
+        + ", ".join(
+            f"settings.LANGUAGE_COOKIE_{name} == settings.SESSION_COOKIE_{name}" for name in names
+        )
+        + ", settings.LANGUAGE_COOKIE_SECURE)"
+    )
+    result = _manage("shell", "--no-imports", "-c", script, **_production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True"]
