@@ -51,7 +51,7 @@ def test_invited_coachee_sets_up_their_account_in_dutch_and_the_link_works_once(
     with page.expect_navigation():
         page.get_by_role("link", name="Invitations").click()
     page.fill("input[name=email]", "anna@example.com")
-    page.select_option("select[name=language]", "nl")
+    page.select_option("#id_language", "nl")
     with page.expect_navigation():
         page.get_by_role("button", name="Send invitation").click()
     assert page.locator(".message.success").inner_text() == "The invitation has been sent."
@@ -67,7 +67,7 @@ def test_invited_coachee_sets_up_their_account_in_dutch_and_the_link_works_once(
         snapshot(join, "invitation-accept-phone")
         join.fill("input[name=first_name]", "Anna")
         join.fill("input[name=last_name]", "de Wit")
-        join.select_option("select[name=language]", "nl")
+        join.select_option("#id_language", "nl")
         join.fill("input[name=password1]", PASSWORD)
         join.fill("input[name=password2]", PASSWORD)
         _submit(join)
@@ -105,7 +105,7 @@ def test_coachee_corrects_their_name_and_switches_the_site_to_english(page):
     assert horizontal_overflow(page) == 0
 
     page.fill("input[name=last_name]", "Visser")
-    page.select_option("select[name=language]", "en")
+    page.select_option("#id_language", "en")
     with page.expect_navigation():
         page.locator("form[enctype] button[type=submit]").click()
 
