@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pluform.middleware.NoStoreForSignedInMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
     "accounts.middleware.ActivityMiddleware",

@@ -1,4 +1,7 @@
-"""Every URL pattern, for anonymous and every role plus strangers, with the expected status."""
+"""Every URL pattern, for anonymous and every role plus strangers, with the expected status.
+
+Every answer to a signed-in actor also carries ``Cache-Control: no-store``.
+"""
 
 import pytest
 from django.urls import get_resolver
@@ -60,4 +63,7 @@ def test_access_matrix(client, world, row):
         expected = row.status_for(actor)
         if response.status_code != expected:
             failures.append(f"{actor}: {response.status_code} (expected {expected})")
+        # No browser or proxy keeps a copy of any answer to a signed-in user.
+        if actor != "anonymous" and "no-store" not in response.get("Cache-Control", ""):
+            failures.append(f"{actor}: no Cache-Control: no-store")
     assert not failures, f"{row.method.upper()} {row.pattern}: " + "; ".join(failures)

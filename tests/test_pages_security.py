@@ -46,3 +46,25 @@ def test_the_language_cookie_is_http_only_and_same_site_like_the_session_cookie(
     assert cookie.value == "en"
     assert cookie["httponly"] is True
     assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["account_change_password", "mfa_index", "account_reauthenticate", "home"]
+)
+def test_no_page_for_a_signed_in_user_may_be_stored(client, coachee, name):
+    client.force_login(coachee)
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_the_answer_that_signs_a_user_in_may_not_be_stored(client, coachee):
+    response = client.post(
+        reverse("account_login"),
+        {"login": coachee.email, "password": "correct horse battery staple"},
+    )
+    assert response.status_code == 302
+    assert "_auth_user_id" in client.session
+    assert "no-store" in response["Cache-Control"]
