@@ -98,7 +98,7 @@ def load_pages(args, env, scratch, page_list):
                             f" {result['rps']:8.1f} req/s, p99 {result['p99_ms']:8.2f} ms,"
                             f" errors {result['errors']}"
                         )
-    except BaseException:
+    except Exception:  # not on Ctrl-C: then the workers' interrupted requests say nothing
         if log.exists():
             tail = log.read_text(errors="replace").splitlines()[-30:]
             print("Last lines of the gunicorn log:\n" + "\n".join(tail), file=sys.stderr)
