@@ -2,10 +2,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
-from pluform.crypto.fields import EncryptedTextField
+from dialogue.rendering import body_html
+from pluform.crypto.fields import EncryptedTextField, has_unsaved_value
 from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import coachee_scope, dialogue_scope
 from pluform.crypto.streaming import INLINE_SAFE_TYPES
@@ -114,6 +116,9 @@ class Message(models.Model):
         related_name="dialogue_messages",
     )
     body = EncryptedTextField(_("message"), null=True, blank=True)
+    # The body as HTML (escaped, with links and line breaks), made once when it is written,
+    # so that showing a page of messages costs no template work per message body.
+    body_html = EncryptedTextField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -135,8 +140,23 @@ class Message(models.Model):
     def __str__(self):
         return str(self.pk)
 
+    def save(self, *args, **kwargs):
+        if has_unsaved_value(self, "body"):
+            self.body_html = body_html(self.body) if self.body else None
+            fields = kwargs.get("update_fields")
+            if fields is not None and "body_html" not in fields:
+                kwargs["update_fields"] = [*fields, "body_html"]
+        super().save(*args, **kwargs)
+
     def encryption_scope(self) -> str:
         return self.dialogue.encryption_scope()
+
+    @property
+    def body_display(self) -> str:
+        """The body as safe HTML for the page."""
+        if self.body_html is None:
+            return body_html(self.body) if self.body else ""
+        return mark_safe(self.body_html)  # noqa: S308 - escaped by body_html() when written
 
     @property
     def is_gone(self):

@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -122,29 +123,44 @@ def visible_messages(dialogue: Dialogue, participant: Participant):
     return messages
 
 
+def _author_names(messages, participants, viewer) -> dict:
+    """Names by user id: the participants', and in one query those of authors who left."""
+    names = {participant.user_id: participant.name for participant in participants}
+    missing = {m.author_id for m in messages if m.author_id and m.author_id not in names}
+    if missing:
+        authors = User.objects.filter(pk__in=missing).only("first_name", "last_name", "role")
+        names.update((author.pk, display_name(author, viewer)) for author in authors)
+    return names
+
+
 def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
     participants = list(dialogue.participants.select_related("user").order_by("joined_at", "pk"))
     me = next((p for p in participants if p.user_id == user.pk), None)
     if me is None:
         raise services.NotAParticipant
-    messages = visible_messages(dialogue, me).select_related("author")
-    messages = messages.prefetch_related("attachments")
+    for participant in participants:
+        participant.name = display_name(participant.user, user)
+    messages = visible_messages(dialogue, me).prefetch_related("attachments")
     paginator = Paginator(messages, MESSAGES_PER_PAGE)
     page = paginator.get_page(page_number or paginator.num_pages)
+    names = _author_names(page.object_list, participants, user)
+    # Per-message links are built here, from one reversed prefix, not by a tag per message.
+    messages_url = reverse("dialogue:post_message", args=[dialogue.pk])
     now = timezone.now()
     first_new_id = None
     for message in page:
-        message.author_name = display_name(message.author, user)
+        message.dialogue = dialogue
+        message.author_name = names.get(message.author_id, "")
         message.is_mine = message.author_id == user.pk
         message.changeable = services.can_change(message, user, now)
+        message.url = f"{messages_url}{message.pk}/"
+        message.html = "" if message.is_gone else message.body_display
         if (
             first_new_id is None
             and not message.is_mine
             and (me.last_read_at is None or message.created_at > me.last_read_at)
         ):
             first_new_id = message.pk
-    for participant in participants:
-        participant.name = display_name(participant.user, user)
     return DialoguePage(
         dialogue=dialogue,
         participants=participants,

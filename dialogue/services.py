@@ -254,8 +254,8 @@ def _lock(message: Message) -> None:
 def _destroy_content(message: Message, **fields) -> None:
     # Each stored file goes with its row once the transaction commits.
     message.attachments.all().delete()
-    Message.objects.filter(pk=message.pk).update(body=None, **fields)
-    message.body = None
+    Message.objects.filter(pk=message.pk).update(body=None, body_html=None, **fields)
+    message.body = message.body_html = None
     for name, value in fields.items():
         setattr(message, name, value)
 

@@ -70,7 +70,8 @@ def _render_dialogue(request, dialogue, form):
     except services.NotAParticipant:
         raise Http404 from None
     audit.record(request, Action.VIEW, subject=_subject(dialogue), obj=dialogue)
-    if data.is_newest:
+    if data.is_newest and data.first_new_id:
+        # Only when something new is shown: reading an unchanged dialogue writes nothing.
         services.mark_read(dialogue, request.user)
     return render(request, "dialogue/detail.html", {"data": data, "form": form})
 
@@ -166,11 +167,15 @@ def withdraw_message(request, dialogue_id, message_id):
 
 @never_cache
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_message(request, dialogue_id, message_id):
+    """GET asks to confirm (what removal destroys); POST removes."""
     message = access.get_message_for(request.user, dialogue_id, message_id)
     if not message.dialogue.can_lead:
         raise Http404
+    if request.method == "GET":
+        context = {"dialogue": message.dialogue, "message": message}
+        return render(request, "dialogue/remove_message.html", context)
     return _destroy(
         request,
         message,

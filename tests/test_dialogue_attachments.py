@@ -182,8 +182,9 @@ def test_an_image_attachment_is_shown_as_a_preview_inside_its_message(
         ' alt="Image: sleep-chart.png" loading="lazy">',
         html,
     )
-    assert f'href="{_download_url(item)}" download>' in html
+    assert f'href="{_download_url(item)}" download aria-describedby="download-hint">' in html
     assert " style=" not in html
+    assert '<span id="download-hint" hidden>Download</span>' in page.text
 
 
 def test_the_image_preview_answers_inline_with_the_image_type_and_is_audited(
@@ -227,7 +228,7 @@ def test_a_pdf_has_no_preview_and_downloads_as_an_attachment(client, dialogue, c
     client.force_login(coach)
     page = client.get(reverse("dialogue:detail", args=[dialogue.pk]))
     assert "<img" not in _message_html(page, item.message)
-    assert f'href="{_download_url(item)}" download>' in page.text
+    assert f'href="{_download_url(item)}" download ' in page.text
     assert client.get(_preview_url(item)).status_code == 404
     assert client.get(_download_url(item))["Content-Disposition"].startswith("attachment")
 
@@ -296,6 +297,7 @@ def test_image_previews_add_no_query_per_message(client, dialogue, coach, coache
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     add_images(49)
+    client.get(url)  # marks the new messages read, as the first visit above did
     with CaptureQueriesContext(connection) as fifty:
         page = client.get(url)
     assert page.text.count('class="attachment-preview"') == 50

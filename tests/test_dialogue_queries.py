@@ -30,6 +30,7 @@ def test_dialogue_page_costs_the_same_with_1_and_500_messages(
 
     MessageFactory.create_batch(250, dialogue=dialogue, author=coachee)
     MessageFactory.create_batch(249, dialogue=dialogue, author=coach)
+    client.get(url)  # marks the new messages read, as the first visit did
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert len(response.context["data"].page.object_list) == 50
@@ -67,3 +68,29 @@ def test_inbox_costs_the_same_with_1_and_40_dialogues(
     with django_assert_num_queries(expected):
         response = client.get(url)
     assert len(response.context["page"]) == 40
+
+
+@pytest.mark.parametrize("reader", ["coach", "coachee"])
+def test_dialogue_page_stays_within_ten_queries(client, trajectory, coach, coachee, reader):
+    dialogue = one_to_one(trajectory)
+    MessageFactory.create_batch(60, dialogue=dialogue, author=coachee)
+    client.force_login(coach if reader == "coach" else coachee)
+    url = reverse("dialogue:detail", args=[dialogue.pk])
+    assert _count(client, url) <= 10
+
+
+def test_reading_an_unchanged_dialogue_writes_nothing(client, trajectory, coach, coachee):
+    dialogue = one_to_one(trajectory)
+    MessageFactory(dialogue=dialogue, author=coachee)
+    client.force_login(coach)
+    url = reverse("dialogue:detail", args=[dialogue.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert writes == []
+    MessageFactory(dialogue=dialogue, author=coachee)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(writes) == 1 and "last_read_at" in writes[0]

@@ -53,6 +53,12 @@ class EncryptedDescriptor:
             instance.__dict__[self.field.attname] = _State(plaintext=str(value), dirty=True)
 
 
+def has_unsaved_value(instance, name: str) -> bool:
+    """Whether a plaintext was assigned to the encrypted field ``name`` and not saved yet."""
+    state = instance.__dict__.get(name)
+    return isinstance(state, _State) and state.dirty
+
+
 class EncryptedFieldMixin:
     """What every encrypted field needs of its model: a UUID pk and an encryption scope."""
 

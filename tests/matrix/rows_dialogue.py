@@ -117,7 +117,7 @@ ROWS = [
     *_rows(
         "dialogue:remove_message",
         _message("dialogue:remove_message", "coachee_message"),
-        get=NOT_ALLOWED,
+        get={"coach": 200},
         post={"coach": 302},
     ),
     *_rows(
