@@ -124,6 +124,7 @@ def _professional_extras(coaches):
 
 def _messages(dialogues, coachees, coaches_of, per_dialogue, rng, now):
     from dialogue.models import Message
+    from dialogue.rendering import body_html
 
     total, batch = 0, []
     with _given_created_at(Message):
@@ -131,11 +132,14 @@ def _messages(dialogues, coachees, coaches_of, per_dialogue, rng, now):
             coach = coaches_of[coachee.pk]
             first = now - MESSAGE_GAP * per_dialogue
             for index in range(per_dialogue):
+                body = message_body(rng)
                 batch.append(
                     Message(
                         dialogue=dialogue,
                         author=coach if index % 2 == 0 else coachee,
-                        body=message_body(rng),
+                        body=body,
+                        # bulk_create skips Message.save(), which renders this as posting does
+                        body_html=body_html(body),
                         created_at=first + MESSAGE_GAP * index,
                     )
                 )
