@@ -1,6 +1,7 @@
 """A coachee and a coach hold their dialogue in a real browser."""
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -73,7 +74,7 @@ def test_coachee_writes_a_message_with_the_keyboard_and_sees_it_rendered_safely(
     assert page.url.endswith(f"#m-{dialogue.messages.get().pk}")
 
 
-def testcoach_reads_the_new_message_attaches_a_png_and_the_coachee_downloads_it(
+def test_coach_attaches_a_png_and_the_coachee_sees_its_preview_and_downloads_it_in_place(
     page, people, tmp_path
 ):
     coach, coachee, dialogue = people
@@ -105,16 +106,29 @@ def testcoach_reads_the_new_message_attaches_a_png_and_the_coachee_downloads_it(
     page.get_by_role("button", name="Log out").click()
     log_in(page, coachee)
     _open_dialogue_from_inbox(page, "Carla")
-    with page.expect_response(re.compile(r"/attachments/")) as info:
-        page.get_by_role("link", name=re.compile(r"sleep-chart\.png")).click()
-    response = info.value
-    assert response.status == 200
-    headers = response.all_headers()
+    shown = page.locator("li.dialogue-message").last
+    preview = shown.get_by_role("img", name="Image: sleep-chart.png")
+    preview.scroll_into_view_if_needed()
+    loaded = "image => image.complete && image.naturalWidth > 0"
+    page.wait_for_function(loaded, arg=preview.element_handle())
+    assert preview.evaluate("image => image.naturalWidth") == 12
+    assert preview.bounding_box()["width"] <= shown.bounding_box()["width"]
+
+    dialogue_url = page.url
+    link = shown.get_by_role("link", name="sleep-chart.png")
+    assert link.get_attribute("download") == ""
+    with page.expect_download() as download_info:
+        link.click()
+    download = download_info.value
+    assert download.suggested_filename == "sleep-chart.png"
+    assert Path(download.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    headers = page.request.get(link.get_attribute("href")).headers
     assert headers["content-type"] == "image/png"
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["content-disposition"].startswith("inline")
-    assert "sleep-chart.png" in headers["content-disposition"]
-    assert response.body()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert headers["content-disposition"].startswith("attachment")
+    # The dialogue stays on screen: the browser did not navigate to the raw file.
+    assert page.url == dialogue_url
+    assert shown.get_by_role("img", name="Image: sleep-chart.png").is_visible()
 
 
 def test_every_dialogue_page_fits_a_phone_screen_without_sideways_scrolling(page, people):
