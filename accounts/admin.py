@@ -4,6 +4,7 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -11,6 +12,7 @@ from accounts import services
 from accounts.admin_actions import revoke_invitations
 from accounts.models import CoachProfile, Invitation, LoginAttempt, Organisation, Trajectory, User
 from pluform.admin_site import ITAdminMixin, ReadOnlyAdminMixin
+from pluform.admin_widgets import LabelledAutocompleteMixin
 from privacy import audit
 from privacy.audit import Action
 
@@ -134,12 +136,32 @@ class OrganisationAdmin(ITAdminMixin, admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class CoachProfileAdminForm(forms.ModelForm):
+    class Meta:
+        model = CoachProfile
+        fields = [
+            "user",
+            "licence_started_on",
+            "licence_ended_on",
+            "billing_address",
+            "invoice_email",
+            "iban",
+            "product",
+        ]
+        labels = {"user": capfirst(_("coach"))}
+
+
 @admin.register(CoachProfile)
-class CoachProfileAdmin(ITAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "product", "licence_started_on", "licence_ended_on"]
+class CoachProfileAdmin(LabelledAutocompleteMixin, ITAdminMixin, admin.ModelAdmin):
+    form = CoachProfileAdminForm
+    list_display = ["coach", "product", "licence_started_on", "licence_ended_on"]
     list_select_related = ["user"]
     search_fields = ["user__email", "user__last_name"]
     autocomplete_fields = ["user"]
+
+    @admin.display(description=_("coach"), ordering="user__email")
+    def coach(self, obj):
+        return obj.user
 
 
 @admin.register(Trajectory)
