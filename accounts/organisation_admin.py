@@ -131,6 +131,14 @@ class CoacheeAdmin(PersonAdmin):
     role = Role.COACHEE
 
 
+class EndDateFilter(admin.DateFieldListFilter):
+    """The end date as a filter heading ("By end date"), not the field's "ended on"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("end date")
+
+
 class TrajectoryForm(forms.ModelForm):
     assigned_coaches = forms.ModelMultipleChoiceField(
         label=_("Coaches"),
@@ -158,7 +166,7 @@ class TrajectoryAdmin(ScopedAdmin):
     list_display = ["coachee", "coach_names", "started_on", "ended_on", "active"]
     list_select_related = ["coachee"]
     search_fields = ["coachee__first_name", "coachee__last_name", "coachee__email"]
-    list_filter = ["ended_on"]
+    list_filter = [("ended_on", EndDateFilter)]
     ordering = ["-started_on"]
 
     def get_queryset(self, request):
