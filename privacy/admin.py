@@ -1,26 +1,103 @@
+from django.apps import apps
 from django.contrib import admin
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
 from pluform.admin_site import ITAdminMixin, ReadOnlyAdminMixin
 from privacy.audit_models import AuditEvent
+
+SYSTEM = "system"
+NO_SUBJECT = "none"
+
+
+def role_label(code: str) -> str | None:
+    """``it_admin`` → "IT administrator"; the system itself and unknown codes stay readable."""
+    if not code:
+        return None
+    if code == SYSTEM:
+        return _("System")
+    if code in Role.values:
+        return Role(code).label
+    return code
+
+
+def subject_kind_label(kind: str) -> str | None:
+    """``user:coachee`` → "Coachee"; a subject without a role is a "User"."""
+    if not kind:
+        return None
+    category, _colon, role = kind.partition(":")
+    if category == "user" and role:
+        return role_label(role)
+    if category == "user":
+        return capfirst(_("user"))
+    return kind
+
+
+def object_type_label(label: str) -> str | None:
+    """``dialogue.dialogue`` → the model's verbose name, in the reader's language."""
+    if not label:
+        return None
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return label
+    return capfirst(model._meta.verbose_name)
+
+
+class ActorRoleFilter(admin.SimpleListFilter):
+    title = _("actor role")
+    parameter_name = "actor_role"
+
+    def lookups(self, request, model_admin):
+        return [*Role.choices, (SYSTEM, _("System"))]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(actor_role=self.value())
+        return queryset
+
+
+class SubjectKindFilter(admin.SimpleListFilter):
+    title = _("subject kind")
+    parameter_name = "subject_kind"
+
+    def lookups(self, request, model_admin):
+        return [
+            *((f"user:{value}", label) for value, label in Role.choices),
+            (NO_SUBJECT, _("No subject")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == NO_SUBJECT:
+            return queryset.filter(subject_kind="")
+        if value:
+            return queryset.filter(subject_kind=value)
+        return queryset
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdminMixin, ITAdminMixin, admin.ModelAdmin):
-    """The audit trail, read-only: nobody adds, changes or deletes an event here."""
+    """The audit trail, read-only: nobody adds, changes or deletes an event here.
+
+    Roles, subject kinds and object types are stored as codes (they are hashed into the
+    chain); the pages show them in words.
+    """
 
     list_display = (
         "seq",
         "at",
         "action",
         "outcome",
-        "actor_role",
+        "actor_role_display",
         "actor_uuid",
-        "subject_kind",
+        "subject_kind_display",
         "subject_uuid",
-        "object_type",
+        "object_type_display",
         "ip",
     )
-    list_filter = ("action", "outcome", "actor_role", "subject_kind")
+    list_filter = ("action", "outcome", ActorRoleFilter, SubjectKindFilter)
     search_fields = ("=actor_uuid", "=subject_uuid", "=object_uuid", "=uuid")
     date_hierarchy = "at"
     list_select_related = ()
@@ -32,11 +109,11 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ITAdminMixin, admin.ModelAdmin):
         "action",
         "outcome",
         "actor_uuid",
-        "actor_role",
+        "actor_role_display",
         "on_behalf_of_uuid",
-        "subject_kind",
+        "subject_kind_display",
         "subject_uuid",
-        "object_type",
+        "object_type_display",
         "object_uuid",
         "ip",
         "detail",
@@ -44,3 +121,15 @@ class AuditEventAdmin(ReadOnlyAdminMixin, ITAdminMixin, admin.ModelAdmin):
         "hash",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("actor role"), ordering="actor_role")
+    def actor_role_display(self, event):
+        return role_label(event.actor_role)
+
+    @admin.display(description=_("subject kind"), ordering="subject_kind")
+    def subject_kind_display(self, event):
+        return subject_kind_label(event.subject_kind)
+
+    @admin.display(description=_("object type"), ordering="object_type")
+    def object_type_display(self, event):
+        return object_type_label(event.object_type)
