@@ -18,6 +18,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
 
 from accounts.models import User
 from accounts.roles import Role
@@ -148,6 +150,7 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
     messages_url = reverse("dialogue:post_message", args=[dialogue.pk])
     now = timezone.now()
     first_new_id = None
+    time_format = get_format("DATETIME_FORMAT")
     for message in page:
         message.dialogue = dialogue
         message.author_name = names.get(message.author_id, "")
@@ -155,6 +158,14 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
         message.changeable = services.can_change(message, user, now)
         message.url = f"{messages_url}{message.pk}/"
         message.html = "" if message.is_gone else message.body_display
+        # What the template would work out per message, worked out once here.
+        local = timezone.localtime(message.created_at)
+        message.time_iso, message.time_text = local.isoformat(), date_format(local, time_format)
+        message.css = (
+            "dialogue-message"
+            + (" mine" if message.is_mine else "")
+            + (" gone" if message.is_gone else "")
+        )
         if (
             first_new_id is None
             and not message.is_mine
