@@ -22,7 +22,7 @@ $(NODE_STAMP): $(wildcard package-lock.json)
 	@if ! command -v npm >/dev/null; then echo "npm not found: accessibility checks are skipped"; \
 	elif [ -f package-lock.json ]; then npm ci --silent --no-audit --no-fund && touch $(NODE_STAMP); fi
 
-install: $(STAMP)
+install: $(STAMP) $(NODE_STAMP)
 
 # Re-resolve on purpose (after changing pyproject.toml, or to take newer releases), then
 # run `make test` and commit pyproject.toml and requirements.lock together.
@@ -57,7 +57,7 @@ format: install
 makemessages: install
 	$(MANAGE) makemessages -l nl -l en --no-obsolete --no-location --ignore=.venv --ignore=staticfiles --ignore=bench
 
-test: install $(NODE_STAMP) messages lint
+test: install messages lint
 	PLUFORM_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 clean:
