@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 PORT ?= 8000
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install lock messages migrate seed run test lint format makemessages browsers clean
+.PHONY: install lock messages migrate seed run test lint format makemessages browsers bench clean
 
 # Installs exactly what requirements.lock pins, every file checked against its hash: a
 # fresh machine gets what the suite last ran with, never a newer release.
@@ -59,6 +59,10 @@ makemessages: install
 
 test: install messages lint
 	PLUFORM_TESTING=1 $(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+# Benchmarks against PostgreSQL, Redis and wrk on this machine (README: Benchmarks).
+bench: install messages
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles node_modules
