@@ -142,7 +142,11 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
         raise services.NotAParticipant
     for participant in participants:
         participant.name = display_name(participant.user, user)
-    messages = visible_messages(dialogue, me).prefetch_related("attachments")
+    messages = (
+        visible_messages(dialogue, me)
+        .defer("body")  # the page shows body_html; body is read only to edit or export
+        .prefetch_related(Prefetch("attachments", to_attr="files"))
+    )
     paginator = Paginator(messages, MESSAGES_PER_PAGE)
     page = paginator.get_page(page_number or paginator.num_pages)
     names = _author_names(page.object_list, participants, user)

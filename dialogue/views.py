@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import CONTENT_ROLES
-from dialogue import access, queries, services
+from dialogue import access, message_html, queries, services
 from dialogue.forms import (
     AddParticipantForm,
     EditMessageForm,
@@ -69,6 +69,7 @@ def _render_dialogue(request, dialogue, form):
         data = queries.dialogue_page(dialogue, request.user, request.GET.get("page"))
     except services.NotAParticipant:
         raise Http404 from None
+    message_html.render_page(data, request)
     audit.record(request, Action.VIEW, subject=_subject(dialogue), obj=dialogue)
     if data.is_newest and data.first_new_id:
         # Only when something new is shown: reading an unchanged dialogue writes nothing.
