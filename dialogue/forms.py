@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
@@ -27,6 +28,20 @@ class PeopleChoiceField(PersonChoiceMixin, forms.ModelMultipleChoiceField):
 
 def _normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_EMPTY_MESSAGE_FORM: dict[str, str] = {}
+
+
+def message_form_html(form) -> str:
+    """The compose form's fields as HTML. Empty, it is the same on every page view in a
+    language, so it is rendered once per language and process."""
+    if form.is_bound:
+        return form.as_div()
+    language = get_language()
+    if language not in _EMPTY_MESSAGE_FORM:
+        _EMPTY_MESSAGE_FORM[language] = form.as_div()
+    return _EMPTY_MESSAGE_FORM[language]
 
 
 class MessageForm(forms.Form):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
+from django.utils.functional import LazyObject, empty
 
 from accounts.models import User
 from accounts.roles import Role
@@ -135,7 +136,17 @@ def _author_names(messages, participants, viewer) -> dict:
     return names
 
 
+def _unwrapped(user):
+    """request.user without its lazy proxy: the page reads the viewer once per message."""
+    if isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        return user._wrapped
+    return user
+
+
 def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
+    user = _unwrapped(user)
     participants = list(dialogue.participants.select_related("user").order_by("joined_at", "pk"))
     me = next((p for p in participants if p.user_id == user.pk), None)
     if me is None:
@@ -155,16 +166,19 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
     now = timezone.now()
     first_new_id = None
     time_format = get_format("DATETIME_FORMAT")
+    viewer_pk, last_read = user.pk, me.last_read_at
     for message in page:
-        message.dialogue = dialogue
         message.author_name = names.get(message.author_id, "")
-        message.is_mine = message.author_id == user.pk
-        message.changeable = services.can_change(message, user, now)
+        message.is_mine = message.author_id == viewer_pk
+        message.changeable = message.is_mine and services.can_change(message, user, now)
         message.url = f"{messages_url}{message.pk}/"
         message.html = "" if message.is_gone else message.body_display
         # What the template would work out per message, worked out once here.
         local = timezone.localtime(message.created_at)
-        message.time_iso, message.time_text = local.isoformat(), date_format(local, time_format)
+        message.time_iso = local.isoformat()
+        # Formatted as a wall-clock time (the format shows no zone): DateFormat then skips
+        # its per-call time-zone work, which was most of its cost.
+        message.time_text = date_format(local.replace(tzinfo=None), time_format)
         message.css = (
             "dialogue-message"
             + (" mine" if message.is_mine else "")
@@ -173,7 +187,7 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
         if (
             first_new_id is None
             and not message.is_mine
-            and (me.last_read_at is None or message.created_at > me.last_read_at)
+            and (last_read is None or message.created_at > last_read)
         ):
             first_new_id = message.pk
     return DialoguePage(

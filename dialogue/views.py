@@ -17,6 +17,7 @@ from dialogue.forms import (
     GroupForm,
     InboxFilterForm,
     MessageForm,
+    message_form_html,
 )
 from pluform.crypto.streaming import encrypted_file_response
 from privacy import audit
@@ -74,7 +75,8 @@ def _render_dialogue(request, dialogue, form):
     if data.is_newest and data.first_new_id:
         # Only when something new is shown: reading an unchanged dialogue writes nothing.
         services.mark_read(dialogue, request.user)
-    return render(request, "dialogue/detail.html", {"data": data, "form": form})
+    context = {"data": data, "form": form, "form_html": message_form_html(form)}
+    return render(request, "dialogue/detail.html", context)
 
 
 @never_cache

@@ -12,6 +12,7 @@ import logging
 import uuid
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connections, router
 from django.utils import timezone
 
 from privacy.audit_chain import sequence_pending, verify_chain
@@ -101,8 +102,30 @@ def record(
         detail=str(detail)[:DETAIL_MAX],
     )
     # One plain INSERT and no lock: the sequencer gives it its place in the chain.
-    event.save()
+    _insert(event)
     return event
+
+
+def _insert(event: AuditEvent) -> None:
+    """``event.save()`` without the ORM's per-call SQL compilation: this runs on every
+    audited request, so its statement is built once per database."""
+    connection = connections[router.db_for_write(AuditEvent)]
+    if connection.alias not in _INSERTS:
+        meta = AuditEvent._meta
+        fields = [f for f in meta.concrete_fields if f.name not in ("seq", "prev_hash", "hash")]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(field.column) for field in fields)
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        _INSERTS[connection.alias] = (sql, fields)
+    sql, fields = _INSERTS[connection.alias]
+    params = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    event._state.adding, event._state.db = False, connection.alias
+
+
+_INSERTS: dict[str, tuple[str, list]] = {}
 
 
 def _subject_kind(subject) -> str:
