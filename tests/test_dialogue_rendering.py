@@ -44,5 +44,6 @@ def test_migration_renders_the_html_of_messages_written_before(trajectory, coach
 
     message, _ = services.post_message(one_to_one(trajectory), coach, BODY)
     MigrationExecutor(connection).migrate([("dialogue", "0002_encrypted_titles")])
-    MigrationExecutor(connection).migrate([("dialogue", "0003_message_body_html")])
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())  # back to the latest schema
     assert Message.objects.get(pk=message.pk).body_html == body_html(BODY)
