@@ -85,17 +85,28 @@ def inbox_for(user, coachee=None):
 
 
 def label_all(dialogues, viewer) -> None:
-    """``label`` for a page of dialogues, with the keys of their group titles in one query."""
+    """``label`` for a page of dialogues, with the keys of their group titles in one query,
+    and each row's link and time worked out here rather than by tags per row."""
     datakeys.preload({dialogue.scope for dialogue in dialogues if dialogue.is_group})
+    detail_url = reverse("dialogue:detail", args=[_SLOT])
+    time_format = get_format("DATETIME_FORMAT")
     for dialogue in dialogues:
         label(dialogue, viewer)
+        dialogue.url = detail_url.replace(_SLOT, str(dialogue.pk))
+        if dialogue.last_message_at:
+            local = timezone.localtime(dialogue.last_message_at)
+            dialogue.time_iso = local.isoformat()
+            dialogue.time_text = date_format(local.replace(tzinfo=None), time_format)
+
+
+_SLOT = "00000000-0000-0000-0000-000000000000"
 
 
 def label(dialogue: Dialogue, viewer) -> None:
     """Sets ``others`` (names of the other participants) and ``is_closed`` on each dialogue."""
-    dialogue.others = [
+    dialogue.others = ", ".join(
         display_name(p.user, viewer) for p in dialogue.participants.all() if p.user_id != viewer.pk
-    ]
+    )
     dialogue.is_closed = bool(dialogue.trajectory_id and not dialogue.trajectory.is_active)
 
 
