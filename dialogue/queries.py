@@ -43,9 +43,13 @@ def display_name(user, viewer) -> str:
 
 
 def _participants():
+    # Only what a row shows of each participant: their name, as the viewer may see it.
+    shown = ["dialogue_id", "user_id", "joined_at", "user__first_name", "user__last_name"]
     return Prefetch(
         "participants",
-        queryset=Participant.objects.select_related("user").order_by("joined_at", "pk"),
+        queryset=Participant.objects.select_related("user")
+        .only(*shown, "user__role")
+        .order_by("joined_at", "pk"),
     )
 
 
@@ -112,10 +116,14 @@ def label(dialogue: Dialogue, viewer) -> None:
 
 def inbox_coachees(coach):
     """The coachees a coach can filter the inbox by."""
-    return User.objects.filter(
-        role=Role.COACHEE,
-        dialogue_participations__dialogue__in=access.dialogues_for(coach).values("pk"),
-    ).distinct()
+    return (
+        User.objects.filter(
+            role=Role.COACHEE,
+            dialogue_participations__dialogue__in=access.dialogues_for(coach).values("pk"),
+        )
+        .only("uuid", "first_name", "last_name", "role")
+        .distinct()
+    )
 
 
 @dataclass

@@ -59,10 +59,22 @@ def inbox(request):
     context = {
         "page": page,
         "filter_form": filter_form,
+        "coachee_options": _options(filter_form["coachee"]) if filter_form else [],
         "coachee": coachee,
         "page_query": page_query,
     }
     return render(request, "dialogue/inbox.html", context)
+
+
+def _options(bound_field):
+    """(value, label, selected) of a select's choices: the inbox filter writes its options
+    itself, because the select widget renders a template per option."""
+    chosen = str(bound_field.value() or "")
+    return [
+        (str(value), label, str(value) == chosen)
+        for value, label in bound_field.field.choices
+        if str(value)
+    ]
 
 
 def _render_dialogue(request, dialogue, form):
