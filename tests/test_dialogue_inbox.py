@@ -67,6 +67,10 @@ def test_coach_filters_the_inbox_by_coachee(client, trajectory, coach, coachee, 
     assert set(_inbox(client).context["page"]) == {mine, theirs, crew}
     filtered = _inbox(client, coachee=str(coachee.uuid))
     assert set(filtered.context["page"]) == {mine, crew}
+    # The select keeps the choice, offers every coachee once and nothing else.
+    assert f'<option value="{coachee.uuid}" selected>' in filtered.text
+    assert filtered.text.count(f'<option value="{other.uuid}">') == 1
+    assert filtered.text.count("<option ") == 3
 
 
 def test_coachee_sees_only_first_names_in_the_inbox(client, trajectory, coach, coachee):
