@@ -201,9 +201,9 @@ def remove_message(request, dialogue_id, message_id):
 
 
 def _serve_attachment(request, item, *, inline, detail=""):
-    audit.record(
-        request, Action.VIEW, subject=_subject(item.message.dialogue), obj=item, detail=detail
-    )
+    # docs/audit.md: a download is a DOWNLOAD, a preview shown in the page a VIEW.
+    action = Action.VIEW if inline else Action.DOWNLOAD
+    audit.record(request, action, subject=_subject(item.message.dialogue), obj=item, detail=detail)
     return encrypted_file_response(
         item, "file", filename=item.original_name, content_type=item.content_type, inline=inline
     )

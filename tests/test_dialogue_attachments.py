@@ -87,7 +87,7 @@ def test_coachee_attaches_a_document_and_the_coach_downloads_it(client, dialogue
     assert b"".join(response.streaming_content).startswith(b"%PDF-1.4")
     assert "attachment" in response["Content-Disposition"]
     event = AuditEvent.objects.get(object_uuid=item.pk)
-    assert event.action == "view"
+    assert event.action == "download"
     assert event.actor == coach
 
 
