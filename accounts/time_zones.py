@@ -5,6 +5,7 @@ People pick from this list instead; a valid zone stored earlier that is not on i
 available to its user as an extra choice, so no existing profile breaks.
 """
 
+import functools
 from zoneinfo import available_timezones
 
 from django.utils.translation import gettext_lazy as _
@@ -113,8 +114,14 @@ COMMON_TIME_ZONE_NAMES = frozenset(
 )
 
 
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    # available_timezones() walks the zoneinfo folders on every call.
+    return frozenset(available_timezones()) - NOT_TIME_ZONES
+
+
 def is_time_zone(name: str) -> bool:
-    return name in available_timezones() and name not in NOT_TIME_ZONES
+    return name in _known_zones()
 
 
 def time_zone_choices(current: str | None = None) -> list:

@@ -8,10 +8,11 @@ HTML that ``dialogue.rendering`` made, escaped, when it was written.
 
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from dialogue.links import link_for
 
 
 class MessageRenderer:
@@ -23,8 +24,11 @@ class MessageRenderer:
         self.csrf_input = format_html(
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', csrf_token
         )
-        self.attachment_url = reverse("dialogue:attachment", args=[dialogue.pk, _SLOT])
-        self.preview_url = reverse("dialogue:attachment_preview", args=[dialogue.pk, _SLOT])
+        self.attachment_url = link_for("dialogue:attachment", dialogue.pk)
+        self.preview_url = link_for("dialogue:attachment_preview", dialogue.pk)
+        self.edit_url = link_for("dialogue:edit_message", dialogue.pk)
+        self.withdraw_url = link_for("dialogue:withdraw_message", dialogue.pk)
+        self.remove_url = link_for("dialogue:remove_message", dialogue.pk)
         self.labels = {
             "former": escape(gettext("Former participant")),
             "edited": escape(gettext("edited")),
@@ -70,15 +74,15 @@ class MessageRenderer:
     def _attachments(self, files) -> str:
         items = []
         for item in files:
-            key, name = str(item.pk), escape(item.original_name)
+            name = escape(item.original_name)
             preview = ""
             if item.has_preview:
-                src = self.preview_url.replace(_SLOT, key)
+                src = self.preview_url(item.pk)
                 preview = (
                     f'<img class="attachment-preview" src="{src}" '
                     f'alt="{self.labels["image"]} {name}" loading="lazy">'
                 )
-            href = self.attachment_url.replace(_SLOT, key)
+            href = self.attachment_url(item.pk)
             size = escape(filesizeformat(item.size))
             items.append(
                 f'<li>{preview}<a href="{href}" download aria-describedby="download-hint">'
@@ -90,14 +94,16 @@ class MessageRenderer:
         labels, described = self.labels, f'aria-describedby="{anchor}-meta"'
         parts = ['<div class="message-actions">']
         if message.changeable:
-            parts.append(f'<a href="{message.url}edit/" {described}>{labels["edit"]}</a>')
+            edit, withdraw = self.edit_url(message.pk), self.withdraw_url(message.pk)
+            parts.append(f'<a href="{edit}" {described}>{labels["edit"]}</a>')
             parts.append(
-                f'<form method="post" action="{message.url}withdraw/">{self.csrf_input}'
+                f'<form method="post" action="{withdraw}">{self.csrf_input}'
                 f'<button type="submit" class="link" {described}>{labels["withdraw"]}</button>'
                 "</form>"
             )
         if self.dialogue.can_lead:
-            parts.append(f'<a href="{message.url}remove/" {described}>{labels["remove"]}</a>')
+            remove = self.remove_url(message.pk)
+            parts.append(f'<a href="{remove}" {described}>{labels["remove"]}</a>')
         parts.append("</div>")
         return "".join(parts)
 
@@ -109,7 +115,3 @@ def render_page(data, request) -> None:
     )
     for message in data.page:
         message.li = renderer.render(message, first_new=message.pk == data.first_new_id)
-
-
-# A uuid that no object has, replaced by the attachment's id in the reversed links.
-_SLOT = "00000000-0000-0000-0000-000000000000"

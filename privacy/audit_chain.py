@@ -111,7 +111,7 @@ def verify_chain(batch_size: int = 1000, progress=None, expected_head=None) -> C
     that position must still carry that hash, or the tail was rewritten.
     """
     previous_hash, expected_seq, checked = GENESIS_HASH, 1, 0
-    last_seq, hash_at = 0, {}
+    last_seq, hash_at_kept_seq = 0, None
     while True:
         batch = list(AuditEvent.objects.filter(seq__gt=last_seq).order_by("seq")[:batch_size])
         if not batch:
@@ -125,7 +125,7 @@ def verify_chain(batch_size: int = 1000, progress=None, expected_head=None) -> C
             if event.compute_hash() != event.hash:
                 return ChainReport(checked, event.seq, "its content does not match its hash")
             if expected_head and event.seq == expected_head[0]:
-                hash_at[event.seq] = event.hash
+                hash_at_kept_seq = event.hash
             previous_hash, expected_seq = event.hash, expected_seq + 1
         last_seq = batch[-1].seq
         if progress:
@@ -135,7 +135,7 @@ def verify_chain(batch_size: int = 1000, progress=None, expected_head=None) -> C
         return ChainReport(checked, expected_seq, f"events after #{expected_seq - 1} are missing")
     if expected_head:
         seq, expected_hash = expected_head
-        if hash_at.get(seq) != expected_hash:
+        if hash_at_kept_seq != expected_hash:
             reason = "does not match the head kept outside the database"
             return ChainReport(checked, seq, reason)
     report = ChainReport(checked, head_hash=previous_hash if checked else "")
