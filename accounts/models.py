@@ -48,7 +48,7 @@ class Gender(models.TextChoices):
 
 
 class NotificationChoice(models.TextChoices):
-    IMMEDIATE = "immediate", _("Soon after a message arrives")
+    IMMEDIATE = "immediate", _("Soon after something new arrives")
     DAILY = "daily", _("Once a day")
     OFF = "off", _("Never")
 
@@ -85,7 +85,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
     last_activity_at = models.DateTimeField(_("last activity"), null=True, blank=True)
     message_notifications = models.CharField(
-        _("e-mail about new messages"),
+        _("e-mail notices"),
         max_length=10,
         choices=NotificationChoice.choices,
         default=NotificationChoice.IMMEDIATE,

@@ -92,8 +92,6 @@ class Participant(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
-    # When this participant was last e-mailed about the dialogue (immediate or digest).
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("participant")

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Trajectory, User
 from accounts.roles import Role
-from dialogue import access, notifications
+from dialogue import access
 from dialogue.models import Dialogue, Message, Participant
 from pluform import dates
+from pluform.notices import services as notices
 
 logger = logging.getLogger(__name__)
 
@@ -201,6 +202,11 @@ def post_message(dialogue: Dialogue, author: User, body: str, uploads=()) -> tup
             logger.info("double submit of message %s ignored", latest.pk)
             return latest, False
 
+    # Announced before the message is stored: a notice is news about messages from its own
+    # moment on (dialogue/notices.py), and that includes this one.
+    notices.announce(
+        [p.user for p in participants if p.pk != me.pk], "dialogue.new_messages", dialogue.pk
+    )
     message = Message(dialogue=dialogue, author=author, body=body)
     message.save()
     for upload in uploads:
@@ -213,7 +219,6 @@ def post_message(dialogue: Dialogue, author: User, body: str, uploads=()) -> tup
         )
     Dialogue.objects.filter(pk=dialogue.pk).update(last_message_at=message.created_at)
     Participant.objects.filter(pk=me.pk).update(last_read_at=message.created_at)
-    notifications.queue_for_message(message, [p for p in participants if p.pk != me.pk])
     logger.info("message %s posted in dialogue %s", message.pk, dialogue.pk)
     return message, True
 

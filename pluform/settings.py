@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "pluform.apps.PluformConfig",
     "pluform.admin_site.PluformAdminConfig",
     "pluform.crypto",
+    "pluform.notices",
     "accounts",
     "dialogue",
     "interventions",
@@ -285,8 +286,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {}
-CELERY_BEAT_SCHEDULE["dialogue-daily-digest"] = {
-    "task": "dialogue.queue_daily_digests",
+CELERY_BEAT_SCHEDULE["notices-daily-digest"] = {
+    "task": "notices.queue_daily_digests",
     "schedule": crontab(hour=7, minute=30),
 }
 # The audit sequencer chains queued events; an event waits at most about this long.
