@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("organisation/", organisation_admin.site.urls),
     path("dialogue/", include("dialogue.urls")),
+    path("interventions/", include("interventions.urls")),
     path("support/", include("accounts.support_urls")),
 ]
 

@@ -21,3 +21,8 @@ def dialogue_scope(dialogue) -> str:
 def owner_scope(owner) -> str:
     """Content a user owns that is about no coachee, such as a coach's toolbox items."""
     return f"owner:{_uuid_of(owner)}"
+
+
+def library_scope(organisation) -> str:
+    """An organisation's library of intervention templates, shared by its coaches."""
+    return f"library:{_uuid_of(organisation)}"
