@@ -36,6 +36,7 @@ def build(seeded) -> list[Page]:
     as_poster = sessions.login_session(other)
     detail_a = reverse("dialogue:detail", args=[dialogue_a.pk])
     messages = (b'<li class="dialogue-message', min(seeded.messages_per_dialogue, 50))
+    assignment = seeded.assignments[0]
     return [
         Page("bare reference", reverse("bench:bare"), as_coachee),
         Page("naive reference (50 rows)", reverse("bench:naive"), as_coachee, items=(b"<tr>", 51)),
@@ -43,6 +44,20 @@ def build(seeded) -> list[Page]:
         Page("dialogue page, coach", detail_a, as_coach, items=messages),
         Page("inbox, coach", reverse("dialogue:inbox"), as_coach),
         Page("inbox, coachee", reverse("dialogue:inbox"), as_coachee),
+        Page(
+            "interventions, coach (review list)",
+            reverse("interventions:index"),
+            as_coach,
+            items=(b'<span class="status ', 50),
+        ),
+        Page("interventions, coachee", reverse("interventions:index"), as_coachee),
+        Page(
+            "fill-in step, coachee",
+            reverse(
+                "interventions:step", args=[assignment.pk, assignment.version.parsed.steps[0].key]
+            ),
+            as_coachee,
+        ),
         Page(
             "post a message",
             reverse("dialogue:post_message", args=[dialogue_b.pk]),

@@ -55,6 +55,54 @@ class Seeded:
     messages: int
     messages_per_dialogue: int
     seconds: float
+    assignments: list = None  # coachees[0]'s interventions, newest first
+
+
+ASSIGNMENTS = 50
+
+
+def _interventions(coach, coachee, today) -> list:
+    """50 weekly check-ins of the starter set for one coachee: the first few open, the rest
+    submitted, so that the review list, the coachee's lists and a fill-in page are full."""
+    import json
+
+    from guardian.shortcuts import assign_perm
+
+    from interventions import access, library, starter
+    from interventions.models import Assignment, Status, StepAnswer, Template
+
+    starter.ensure(coach.organisation_id)
+    template = Template.objects.get(
+        organisation_id=coach.organisation_id, starter="wellbeing_checkin", language="nl"
+    )
+    version = library.version_to_send(template, coach)
+    trajectory = coachee.trajectories.get()
+    assignments = [
+        Assignment(
+            trajectory=trajectory,
+            coachee=coachee,
+            assigned_by=coach,
+            version=version,
+            available_on=today - datetime.timedelta(days=7 * week),
+            due_on=today - datetime.timedelta(days=7 * week - 5),
+            status=Status.IN_PROGRESS if week < 5 else Status.SUBMITTED,
+        )
+        for week in range(ASSIGNMENTS)
+    ]
+    Assignment.objects.bulk_create(assignments)
+    created = Assignment.objects.filter(trajectory=trajectory)
+    assign_perm(access.WORK, coachee, created)
+    assign_perm(access.REVIEW, coach, created)
+    answers = []
+    for assignment in assignments:
+        for step in version.parsed.steps:
+            values = {q.key: 6 for q in step.questions if q.kind == "scale"}
+            answer = StepAnswer(
+                assignment=assignment, step_key=step.key, values=json.dumps(values), revision=1
+            )
+            answers.append(answer)
+    StepAnswer.objects.bulk_create(answers)
+    return assignments
 
 
 def message_body(rng: random.Random) -> str:
@@ -198,6 +246,8 @@ def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seede
         progress(f"  {coaches} coaches, {coachees} coachees and their dialogues")
         count = _messages(dialogues, coachee_users, coaches_of, messages, rng, now)
         _read_state()
+        assignments = _interventions(coach_users[0], coachee_users[0], now.date())
+        progress(f"  {len(assignments)} interventions for the first coachee")
     seconds = time.perf_counter() - started
     progress(f"  {count} encrypted messages; seeding took {seconds:.1f} s")
-    return Seeded(coach_users, coachee_users, dialogues, count, messages, seconds)
+    return Seeded(coach_users, coachee_users, dialogues, count, messages, seconds, assignments)

@@ -3,6 +3,7 @@
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 WIDTH, HEIGHT = 360, 180
 LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 28
@@ -21,9 +22,12 @@ def scale_chart(question, points) -> str:
     def y(value):
         return TOP + inner_h * (high - value) / (high - low)
 
-    summary = _("%(count)d answers from %(first)s to %(last)s, on a scale of %(low)d to %(high)d.")
     if points:
-        description = summary % {
+        description = ngettext(
+            "%(count)d answer, on %(first)s, on a scale of %(low)d to %(high)d.",
+            "%(count)d answers from %(first)s to %(last)s, on a scale of %(low)d to %(high)d.",
+            len(points),
+        ) % {
             "count": len(points),
             "first": date_format(points[0][0], "DATE_FORMAT"),
             "last": date_format(points[-1][0], "DATE_FORMAT"),

@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from interventions.content import StepContent
@@ -368,7 +368,3 @@ class ReviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["coachee"].queryset = coachees
         self.fields["coachee"].label_from_instance = lambda user: user.get_full_name()
-
-
-def escape_label(text) -> str:
-    return conditional_escape(text)

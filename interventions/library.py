@@ -73,10 +73,12 @@ def save_step(step: Step, text: str, questions: list[dict]) -> None:
         raise ValidationError(_("A step needs a text for the coachee, a question, or both."))
     step.text = text
     step.save()
+    own = {question.pk: question for question in step.questions.all()} if step.pk else {}
     kept = []
     for position, data in enumerate(questions, start=1):
-        existing = data.pop("id", None)
-        question = Question(id=existing, step=step) if existing else Question(step=step)
+        # Only a question of this step is updated; any other id posted makes a new question.
+        question = own.get(data.pop("id", None)) or Question(step=step)
+        question.step = step
         for name, value in data.items():
             setattr(question, name, value)
         question.position = position

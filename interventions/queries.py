@@ -5,7 +5,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -117,31 +118,30 @@ def review_coachees(coach):
     )
 
 
-def _status_text(assignment, today) -> str:
-    if assignment.available_on > today:
-        return _("Planned")
-    if assignment.status in OPEN_STATUSES and assignment.due_on and assignment.due_on < today:
-        return _("Overdue")
-    return assignment.get_status_display()
-
-
 def decorate(assignments, *, show_coachee: bool) -> None:
-    """Per-row values worked out once here rather than by template tags per row."""
+    """Per-row values worked out once here rather than by template tags per row: labels
+    translated once per list, dates formatted with the format looked up once."""
     datakeys.preload({f"library:{a.version.organisation_id}" for a in assignments})
     detail_url = link_for("interventions:assignment")
     series_url = link_for("interventions:series")
     today = dates.today()
-    date_fmt = "DATE_FORMAT"
+    date_fmt = get_format("DATE_FORMAT")
+    labels = {value: str(label) for value, label in Status.choices}
+    planned, overdue = _("Planned"), _("Overdue")
     for assignment in assignments:
+        status = assignment.status
+        if assignment.available_on > today:
+            assignment.status_text, assignment.css = planned, "status-" + status
+        elif status in OPEN_STATUSES and assignment.due_on and assignment.due_on < today:
+            assignment.status_text, assignment.css = overdue, "status-overdue"
+        else:
+            assignment.status_text, assignment.css = labels[status], "status-" + status
         assignment.url = detail_url(assignment.pk)
         assignment.title = assignment.version.title
-        assignment.status_text = _status_text(assignment, today)
-        assignment.css = "status-" + (
-            "overdue" if assignment.status_text == _("Overdue") else assignment.status
-        )
-        assignment.due_text = date_format(assignment.due_on, date_fmt) if assignment.due_on else ""
-        assignment.due_iso = assignment.due_on.isoformat() if assignment.due_on else ""
-        assignment.available_text = date_format(assignment.available_on, date_fmt)
+        due = assignment.due_on
+        assignment.due_text = dateformat.format(due, date_fmt) if due else ""
+        assignment.due_iso = due.isoformat() if due else ""
+        assignment.available_text = dateformat.format(assignment.available_on, date_fmt)
         assignment.series_url = series_url(assignment.series_id) if assignment.series_id else ""
         if show_coachee:
             assignment.coachee_name = assignment.coachee.get_full_name()

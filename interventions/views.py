@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -290,7 +291,12 @@ def template_assign(request, template_id):
                 audit.record(request, Action.CREATE, subject=assignment.coachee, obj=assignment)
             messages.success(
                 request,
-                _("Assigned: %(count)d time(s) in all.") % {"count": len(created)},
+                ngettext(
+                    "Assigned: %(count)d assignment in all.",
+                    "Assigned: %(count)d assignments in all.",
+                    len(created),
+                )
+                % {"count": len(created)},
             )
             return redirect("interventions:index")
     steps = library.steps_of(template)
@@ -368,8 +374,6 @@ def step(request, assignment_id, step_key):
     )
     changed_elsewhere = None
     if request.method == "POST":
-        if not editable:
-            raise Http404
         if form.is_valid():
             try:
                 services.save_step(

@@ -290,6 +290,11 @@ CELERY_BEAT_SCHEDULE["notices-daily-digest"] = {
     "task": "notices.queue_daily_digests",
     "schedule": crontab(hour=7, minute=30),
 }
+# Before the digest: what is due in two days, and series occurrences that open today.
+CELERY_BEAT_SCHEDULE["interventions-daily-notices"] = {
+    "task": "interventions.send_daily_notices",
+    "schedule": crontab(hour=7, minute=0),
+}
 # The audit sequencer chains queued events; an event waits at most about this long.
 PLUFORM_AUDIT_SEQUENCE_SECONDS = envint("AUDIT_SEQUENCE_SECONDS", 5)
 CELERY_BEAT_SCHEDULE["privacy-sequence-audit"] = {
