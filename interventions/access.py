@@ -61,7 +61,7 @@ def templates_for(user):
     if not user.is_authenticated or user.role != Role.COACH or not user.organisation_id:
         return Template.objects.none()
     return Template.objects.filter(organisation_id=user.organisation_id).filter(
-        Q(owner=user) | Q(shared=True) | Q(owner__isnull=True)
+        Q(owner=user) | Q(shared=True) | (Q(owner__isnull=True) & ~Q(starter=""))
     )
 
 

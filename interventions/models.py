@@ -83,7 +83,7 @@ class Template(models.Model):
 
     @property
     def is_starter(self):
-        return self.owner_id is None
+        return bool(self.starter)
 
     @property
     def has_unsent_changes(self):

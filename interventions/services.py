@@ -357,6 +357,11 @@ def reopen(assignment: Assignment, note: str) -> None:
 # Notices
 
 
+def _running() -> Q:
+    today = dates.today()
+    return Q(trajectory__ended_on__isnull=True) | Q(trajectory__ended_on__gte=today)
+
+
 def due_soon(days: int = 2):
     """Open assignments due in ``days`` days whose coachee may be told."""
     return Assignment.objects.filter(
@@ -364,7 +369,7 @@ def due_soon(days: int = 2):
         due_on=dates.today() + datetime.timedelta(days=days),
         available_on__lte=dates.today(),
         coachee__processing_restricted_at__isnull=True,
-    ).filter(Q(trajectory__ended_on__isnull=True) | Q(trajectory__ended_on__gte=dates.today()))
+    ).filter(_running())
 
 
 def opened_today():
@@ -373,7 +378,7 @@ def opened_today():
         available_on=dates.today(),
         status=Status.ASSIGNED,
         coachee__processing_restricted_at__isnull=True,
-    )
+    ).filter(_running())
 
 
 def send_daily_notices() -> int:
