@@ -61,6 +61,10 @@ class QuestionForm(forms.Form):
         label=_("Label of the highest point"), required=False, max_length=100
     )
 
+    def has_changed(self):
+        # The kind select always sends a value: an untouched extra question is not a question.
+        return any(name != "kind" for name in self.changed_data)
+
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
