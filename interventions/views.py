@@ -462,7 +462,10 @@ def feedback(request, assignment_id):
                 reviewed="reviewed" in request.POST,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # Shown at the top: the feedback form itself may not be on the page any more.
+            return _render_assignment(
+                request, assignment, feedback_form=form, errors=error.messages
+            )
         else:
             detail = "reviewed" if "reviewed" in request.POST else "feedback"
             audit.record(
@@ -485,7 +488,7 @@ def reopen(request, assignment_id):
         try:
             services.reopen(assignment, form.cleaned_data["note"])
         except ValidationError as error:
-            form.add_error(None, error)
+            return _render_assignment(request, assignment, reopen_form=form, errors=error.messages)
         else:
             audit.record(
                 request,
