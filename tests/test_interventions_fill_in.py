@@ -258,6 +258,22 @@ def test_choices_are_saved_shown_again_and_read_by_the_coach(client, coach, coac
     assert "Friday" in page.text and "Sport" not in page.text
 
 
+def test_a_step_of_another_intervention_or_for_the_coach_is_not_found(
+    client, coach, coachee, trajectory, assignment
+):
+    other = assign(template(coach, "Other", steps=STEPS), coach, trajectory)[0]
+    client.force_login(coachee)
+    foreign_step = _steps(other)[0].key
+    url = reverse("interventions:step", args=[assignment.pk, foreign_step])
+    # Keys are the draft's step ids: another template's step is not a step of this one.
+    assert client.get(url).status_code == 404
+    client.force_login(coach)
+    assert client.get(_step_url(assignment, 1)).status_code == 404
+    assert client.post(_step_url(assignment, 1), {"revision": "0"}).status_code == 404
+    assert client.post(reverse("interventions:submit", args=[assignment.pk])).status_code == 404
+    assert not StepAnswer.objects.exists()
+
+
 # Nothing typed is lost
 
 
@@ -415,6 +431,20 @@ def test_an_image_answer_is_stored_encrypted_linked_and_downloaded_with_an_audit
         (coachee, coachee.uuid),
         (coach, coachee.uuid),
     ]
+
+
+def test_an_image_preview_is_inline_and_audited_as_a_view(client, coachee, assignment):
+    client.force_login(coachee)
+    _upload(client, assignment, _png())
+    item = AnswerFile.objects.get()
+    url = reverse("interventions:answer_file", args=[assignment.pk, item.pk])
+    response = client.get(url, {"preview": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "attachment" not in response.get("Content-Disposition", "")
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    event = AuditEvent.objects.get(object_uuid=item.pk)
+    assert (event.action, event.subject_uuid) == ("view", coachee.uuid)
 
 
 @pytest.mark.parametrize(
