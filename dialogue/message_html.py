@@ -12,7 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from dialogue.links import link_for
+from pluform.links import link_for
 
 
 class MessageRenderer:

@@ -8,9 +8,8 @@ from guardian.models import UserObjectPermissionBase
 
 from dialogue.rendering import body_html
 from pluform.crypto.fields import EncryptedTextField, has_unsaved_value
-from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import coachee_scope, dialogue_scope
-from pluform.crypto.streaming import INLINE_SAFE_TYPES
+from pluform.uploads.models import StoredUpload
 
 
 class Dialogue(models.Model):
@@ -170,28 +169,12 @@ class DialogueUserObjectPermission(UserObjectPermissionBase):
         verbose_name_plural = _("dialogue permissions")
 
 
-class Attachment(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class Attachment(StoredUpload):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = EncryptedFileField(_("file"))
-    original_name = EncryptedTextField(_("file name"))
-    content_type = models.CharField(max_length=100)
-    kind = models.CharField(max_length=20)
-    size = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return str(self.pk)
 
     def encryption_scope(self) -> str:
         return self.message.encryption_scope()
-
-    @property
-    def has_preview(self):
-        """A raster image a browser shows safely (PNG, JPEG, GIF, WebP); never SVG or HTML."""
-        return self.kind == "image" and self.content_type in INLINE_SAFE_TYPES

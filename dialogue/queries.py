@@ -23,9 +23,9 @@ from django.utils.formats import get_format
 from accounts.models import User
 from accounts.roles import Role
 from dialogue import access, services
-from dialogue.links import link_for
 from dialogue.models import Dialogue, Message, Participant
 from pluform.crypto import datakeys
+from pluform.links import link_for
 
 MESSAGES_PER_PAGE = 50
 DIALOGUES_PER_PAGE = 50

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Trajectory, User
 from accounts.roles import Role
 from dialogue import access
-from dialogue.models import Dialogue, Message, Participant
+from dialogue.models import Attachment, Dialogue, Message, Participant
 from pluform import dates
 from pluform.notices import services as notices
 
@@ -210,13 +210,7 @@ def post_message(dialogue: Dialogue, author: User, body: str, uploads=()) -> tup
     message = Message(dialogue=dialogue, author=author, body=body)
     message.save()
     for upload in uploads:
-        message.attachments.create(
-            file=upload.file,
-            original_name=upload.original_name,
-            content_type=upload.content_type,
-            kind=upload.kind,
-            size=upload.size,
-        )
+        message.attachments.create(**Attachment.fields_of(upload))
     Dialogue.objects.filter(pk=dialogue.pk).update(last_message_at=message.created_at)
     Participant.objects.filter(pk=me.pk).update(last_read_at=message.created_at)
     logger.info("message %s posted in dialogue %s", message.pk, dialogue.pk)

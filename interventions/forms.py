@@ -237,7 +237,7 @@ def _scale_help(question) -> str:
     )
 
 
-def _field_for(question, initial):
+def _field_for(question):
     common = {"label": question.text, "required": False}
     kind = question.kind
     if kind == QuestionKind.SHORT_TEXT:
@@ -276,19 +276,17 @@ class StepAnswerForm(forms.Form):
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, step: StepContent, stored: dict, files_by_id: dict, **kwargs):
-        initial = {"revision": kwargs.pop("revision", 0)}
+    def __init__(
+        self, *args, step: StepContent, stored: dict, files_by_id: dict, revision=0, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.step = step
-        self.initial.update(initial)
+        self.initial["revision"] = revision
         self.file_questions = {}
         for question in step.questions:
             name = f"q_{question.key}"
             value = stored.get(question.key)
-            self.fields[name] = _field_for(question, value)
-            self.fields[name].question = question
-            if question.required:
-                self.fields[name].label_suffix = ""
+            self.fields[name] = _field_for(question)
             if question.kind == QuestionKind.FILE:
                 self.file_questions[name] = files_by_id.get(value) if value else None
                 self.fields[f"remove_{question.key}"] = forms.BooleanField(
@@ -298,7 +296,7 @@ class StepAnswerForm(forms.Form):
                 self.initial[name] = value
 
     def answer_fields(self):
-        """(bound field, question, stored file) for each question, in order."""
+        """(bound field, question, stored file, its "remove" field) per question, in order."""
         for question in self.step.questions:
             name = f"q_{question.key}"
             remove = self[f"remove_{question.key}"] if question.kind == QuestionKind.FILE else None

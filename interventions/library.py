@@ -73,7 +73,7 @@ def save_step(step: Step, text: str, questions: list[dict]) -> None:
         raise ValidationError(_("A step needs a text for the coachee, a question, or both."))
     step.text = text
     step.save()
-    own = {question.pk: question for question in step.questions.all()} if step.pk else {}
+    own = {question.pk: question for question in step.questions.all()}
     kept = []
     for position, data in enumerate(questions, start=1):
         # Only a question of this step is updated; any other id posted makes a new question.

@@ -18,9 +18,8 @@ from guardian.models import UserObjectPermissionBase
 from interventions.content import VersionContent
 from pluform import dates
 from pluform.crypto.fields import EncryptedTextField
-from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import coachee_scope, library_scope
-from pluform.crypto.streaming import INLINE_SAFE_TYPES
+from pluform.uploads.models import StoredUpload
 
 MAX_SCALE_POINTS = 100
 
@@ -245,6 +244,8 @@ class Assignment(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.ASSIGNED
     )
     feedback = EncryptedTextField(_("feedback"), blank=True, default="")
+    # Whether there is feedback, overall or on a step: lists tell without decrypting any.
+    has_feedback = models.BooleanField(default=False, editable=False)
     reopen_note = EncryptedTextField(_("note on reopening"), blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     changed_at = models.DateTimeField(auto_now=True)
@@ -313,28 +314,13 @@ class StepAnswer(models.Model):
         return json.loads(self.values or "{}")
 
 
-class AnswerFile(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+class AnswerFile(StoredUpload):
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="files")
     question_key = models.UUIDField()
-    file = EncryptedFileField(_("file"))
-    original_name = EncryptedTextField(_("file name"))
-    content_type = models.CharField(max_length=100)
-    kind = models.CharField(max_length=20)
-    size = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(StoredUpload.Meta):
         verbose_name = _("answer file")
         verbose_name_plural = _("answer files")
-        ordering = ["created_at", "id"]
-
-    def __str__(self):
-        return str(self.pk)
 
     def encryption_scope(self) -> str:
         return self.assignment.encryption_scope()
-
-    @property
-    def has_preview(self):
-        return self.kind == "image" and self.content_type in INLINE_SAFE_TYPES

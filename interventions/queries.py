@@ -11,12 +11,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
-from dialogue.links import link_for
 from interventions import access, services
+from interventions.charts import scale_chart
 from interventions.content import QuestionContent
-from interventions.models import OPEN_STATUSES, Assignment, QuestionKind, Status
+from interventions.models import OPEN_STATUSES, Assignment, QuestionKind, Status, StepAnswer
 from pluform import dates
 from pluform.crypto import datakeys
+from pluform.crypto.scopes import library_scope
+from pluform.links import link_for
 
 PER_PAGE = 50
 
@@ -121,7 +123,7 @@ def review_coachees(coach):
 def decorate(assignments, *, show_coachee: bool) -> None:
     """Per-row values worked out once here rather than by template tags per row: labels
     translated once per list, dates formatted with the format looked up once."""
-    datakeys.preload({f"library:{a.version.organisation_id}" for a in assignments})
+    datakeys.preload({library_scope(a.version.organisation_id) for a in assignments})
     detail_url = link_for("interventions:assignment")
     series_url = link_for("interventions:series")
     today = dates.today()
@@ -162,16 +164,9 @@ def coachee_finished(coachee):
         access.assignments_for(coachee)
         .filter(status__in=[Status.SUBMITTED, Status.REVIEWED])
         .select_related("version")
-        .only(*LIST_FIELDS, "feedback")
+        .only(*LIST_FIELDS, "has_feedback")
         .order_by("-changed_at", "id")
     )
-
-
-def decorate_finished(assignments) -> None:
-    decorate(assignments, show_coachee=False)
-    datakeys.preload({f"coachee:{a.coachee_id}" for a in assignments})
-    for assignment in assignments:
-        assignment.has_feedback = assignment.status == Status.REVIEWED and bool(assignment.feedback)
 
 
 # One assignment
@@ -246,11 +241,19 @@ class Chart:
     svg: str = ""
 
 
+def series_occurrences(user, series):
+    """The occurrences of a series that ``user`` may see, oldest first."""
+    return (
+        access.assignments_for(user)
+        .filter(series=series)
+        .select_related("version")
+        .only(*LIST_FIELDS)
+        .order_by("available_on")
+    )
+
+
 def series_charts(series, assignments) -> list[Chart]:
     """One chart per scale question: the answers of each occurrence, in date order."""
-    from interventions.charts import scale_chart
-    from interventions.models import StepAnswer
-
     by_assignment = {}
     answers = StepAnswer.objects.filter(assignment__in=[a.pk for a in assignments])
     occurrences = {a.pk: a for a in assignments}

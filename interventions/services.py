@@ -237,11 +237,7 @@ def save_step(
                 item = AnswerFile.objects.create(
                     assignment=assignment,
                     question_key=question.key,
-                    file=upload.file,
-                    original_name=upload.original_name,
-                    content_type=upload.content_type,
-                    kind=upload.kind,
-                    size=upload.size,
+                    **AnswerFile.fields_of(upload),
                 )
                 stored[question.key] = str(item.pk)
                 if old:
@@ -325,12 +321,13 @@ def save_feedback(
         if answer is None:
             if not text:
                 continue
-            answer = StepAnswer(assignment=assignment, step_key=key)
+            answer = answers[key] = StepAnswer(assignment=assignment, step_key=key)
         if answer.feedback != text:
             answer.feedback = text
             answer.save()
     assignment.feedback = overall
-    fields = ["feedback", "changed_at"]
+    assignment.has_feedback = bool(overall) or any(a.feedback for a in answers.values())
+    fields = ["feedback", "has_feedback", "changed_at"]
     if reviewed and assignment.status == Status.SUBMITTED:
         assignment.status, assignment.reviewed_at = Status.REVIEWED, timezone.now()
         fields += ["status", "reviewed_at"]

@@ -82,7 +82,7 @@ def _coachee_list(request):
     page = Paginator(queries.coachee_finished(request.user), queries.PER_PAGE).get_page(
         request.GET.get("page")
     )
-    queries.decorate_finished(page.object_list)
+    queries.decorate(page.object_list, show_coachee=False)
     context = {"open_items": open_items, "page": page}
     return render(request, "interventions/coachee_list.html", context)
 
@@ -520,13 +520,7 @@ def answer_file(request, assignment_id, file_id):
 @require_GET
 def series(request, series_id):
     found = access.get_series_for(request.user, series_id)
-    assignments = list(
-        access.assignments_for(request.user)
-        .filter(series=found)
-        .select_related("version")
-        .only(*queries.LIST_FIELDS)
-        .order_by("available_on")
-    )
+    assignments = list(queries.series_occurrences(request.user, found))
     queries.decorate(assignments, show_coachee=False)
     charts = queries.series_charts(found, assignments)
     audit.record(request, Action.VIEW, subject=found.trajectory.coachee, obj=found)

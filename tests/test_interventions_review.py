@@ -242,13 +242,6 @@ def test_feedback_longer_than_allowed_is_refused(client, coach, trajectory, refl
     assert _status(assignment) == Status.SUBMITTED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "queries.decorate_finished sets has_feedback from the overall feedback only: "
-        "feedback given on the steps alone shows as no feedback in the coachee's list"
-    ),
-)
 def test_feedback_on_the_steps_alone_shows_in_the_finished_list(
     client, coach, coachee, trajectory, reflection
 ):
