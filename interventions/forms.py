@@ -122,20 +122,7 @@ QuestionFormSet = forms.formset_factory(
 
 
 def question_initial(step) -> list[dict]:
-    return [
-        {
-            "id": question.pk,
-            "kind": question.kind,
-            "text": question.text,
-            "required": question.required,
-            "options": question.options,
-            "scale_min": question.scale_min,
-            "scale_max": question.scale_max,
-            "min_label": question.min_label,
-            "max_label": question.max_label,
-        }
-        for question in step.questions.all()
-    ]
+    return [{"id": question.pk, **question.content()} for question in step.questions.all()]
 
 
 # Assigning

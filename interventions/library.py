@@ -20,9 +20,13 @@ def touch(template: Template) -> None:
     Template.objects.filter(pk=template.pk).update(changed_at=template.changed_at)
 
 
-def create_template(coach, *, title: str, introduction: str = "") -> Template:
+def create_template(coach, *, title: str, introduction: str = "", shared=False) -> Template:
     template = Template.objects.create(
-        organisation_id=coach.organisation_id, owner=coach, title=title, introduction=introduction
+        organisation_id=coach.organisation_id,
+        owner=coach,
+        title=title,
+        introduction=introduction,
+        shared=shared,
     )
     logger.info("intervention template %s created", template.pk)
     return template
@@ -37,11 +41,6 @@ def update_template(template: Template, *, title: str, introduction: str, shared
 def set_archived(template: Template, archived: bool) -> None:
     template.archived_at = timezone.now() if archived else None
     template.save(update_fields=["archived_at"])
-
-
-def set_shared(template: Template, shared: bool) -> None:
-    template.shared = shared
-    template.save(update_fields=["shared"])
 
 
 # Steps
@@ -92,12 +91,12 @@ def save_step(step: Step, text: str, questions: list[dict]) -> None:
 def delete_step(step: Step) -> None:
     template = step.template
     step.delete()
-    _renumber(template)
+    _write_order(template.steps.values_list("pk", flat=True))
     touch(template)
 
 
-def _renumber(template: Template) -> None:
-    for position, step_id in enumerate(template.steps.values_list("pk", flat=True), start=1):
+def _write_order(step_ids) -> None:
+    for position, step_id in enumerate(step_ids, start=1):
         Step.objects.filter(pk=step_id).update(position=position)
 
 
@@ -105,15 +104,13 @@ def _renumber(template: Template) -> None:
 def move_step(step: Step, offset: int) -> None:
     """Moves a step one place up (-1) or down (+1)."""
     template = step.template
-    _renumber(template)
     ids = list(template.steps.values_list("pk", flat=True))
     index = ids.index(step.pk)
     target = index + offset
     if not 0 <= target < len(ids):
         return
     ids[index], ids[target] = ids[target], ids[index]
-    for position, step_id in enumerate(ids, start=1):
-        Step.objects.filter(pk=step_id).update(position=position)
+    _write_order(ids)
     touch(template)
 
 
@@ -134,18 +131,7 @@ def copy_template(template: Template, coach, *, title: str | None = None) -> Tem
         new_step = Step.objects.create(template=copy, position=step.position, text=step.text)
         Question.objects.bulk_create(
             [
-                Question(
-                    step=new_step,
-                    position=question.position,
-                    kind=question.kind,
-                    text=question.text,
-                    required=question.required,
-                    options=question.options,
-                    scale_min=question.scale_min,
-                    scale_max=question.scale_max,
-                    min_label=question.min_label,
-                    max_label=question.max_label,
-                )
+                Question(step=new_step, position=question.position, **question.content())
                 for question in step.questions.all()
             ]
         )
@@ -178,14 +164,7 @@ def snapshot(template: Template, steps: list[Step]) -> VersionContent:
                 questions=[
                     QuestionContent(
                         key=str(question.pk),
-                        kind=question.kind,
-                        text=question.text,
-                        required=question.required,
-                        options=question.option_list,
-                        scale_min=question.scale_min,
-                        scale_max=question.scale_max,
-                        min_label=question.min_label,
-                        max_label=question.max_label,
+                        **{**question.content(), "options": question.option_list},
                     )
                     for question in step.questions.all()
                 ],

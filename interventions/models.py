@@ -150,6 +150,21 @@ class Question(models.Model):
     def encryption_scope(self) -> str:
         return library_scope(self.step.template.organisation_id)
 
+    # What a question says and asks, as opposed to where it stands (step, position).
+    CONTENT_FIELDS = (
+        "kind",
+        "text",
+        "required",
+        "options",
+        "scale_min",
+        "scale_max",
+        "min_label",
+        "max_label",
+    )
+
+    def content(self) -> dict:
+        return {name: getattr(self, name) for name in self.CONTENT_FIELDS}
+
     @property
     def option_list(self) -> list[str]:
         return [line.strip() for line in (self.options or "").splitlines() if line.strip()]

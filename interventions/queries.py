@@ -86,6 +86,34 @@ def _priority(today):
     )
 
 
+def library(coach, *, archived: bool):
+    """The coach's own templates, their colleagues' shared ones and the starter set (by
+    language), with the fields the library page shows: three lists from one query."""
+    templates = list(
+        access.templates_for(coach)
+        .filter(archived_at__isnull=not archived)
+        .select_related("owner")
+        .only(
+            "id",
+            "organisation_id",
+            "owner_id",
+            "owner__first_name",
+            "owner__last_name",
+            "title",
+            "shared",
+            "starter",
+            "language",
+            "changed_at",
+            "version_count",
+            "archived_at",
+        )
+    )
+    own = [t for t in templates if t.owner_id == coach.pk]
+    colleagues = [t for t in templates if t.owner_id and t.owner_id != coach.pk]
+    starters = sorted((t for t in templates if t.is_starter), key=lambda t: t.language)
+    return own, colleagues, starters
+
+
 def review_list(coach, *, coachee=None, state=State.OPEN):
     today = dates.today()
     queryset = access.assignments_for(coach)

@@ -98,28 +98,7 @@ def library_index(request):
     _require(coach, Role.COACH)
     starter.ensure(coach.organisation_id)
     archived = request.GET.get("archived") == "1"
-    templates = list(
-        access.templates_for(coach)
-        .filter(archived_at__isnull=not archived)
-        .select_related("owner")
-        .only(
-            "id",
-            "organisation_id",
-            "owner_id",
-            "owner__first_name",
-            "owner__last_name",
-            "title",
-            "shared",
-            "starter",
-            "language",
-            "changed_at",
-            "version_count",
-            "archived_at",
-        )
-    )
-    own = [t for t in templates if t.owner_id == coach.pk]
-    colleagues = [t for t in templates if t.owner_id and t.owner_id != coach.pk]
-    starters = sorted((t for t in templates if t.owner_id is None), key=lambda t: t.language)
+    own, colleagues, starters = queries.library(coach, archived=archived)
     context = {"own": own, "colleagues": colleagues, "starters": starters, "archived": archived}
     return render(request, "interventions/library.html", context)
 
@@ -131,12 +110,7 @@ def template_create(request):
     _require(request.user, Role.COACH)
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        template = library.create_template(
-            request.user,
-            title=form.cleaned_data["title"],
-            introduction=form.cleaned_data["introduction"],
-        )
-        library.set_shared(template, form.cleaned_data["shared"])
+        template = library.create_template(request.user, **form.cleaned_data)
         messages.success(request, _("The intervention has been created. Now add its steps."))
         return redirect("interventions:step_create", template.pk)
     return render(request, "interventions/template_form.html", {"form": form, "template": None})
@@ -175,7 +149,7 @@ def template_edit(request, template_id):
 
 
 def _step_page(request, template, step):
-    is_new = step.pk is None or step._state.adding
+    is_new = step._state.adding
     initial_questions = [] if is_new else question_initial(step)
     form = StepForm(request.POST or None, initial={"text": "" if is_new else step.text})
     formset = QuestionFormSet(request.POST or None, initial=initial_questions, prefix="questions")
@@ -221,11 +195,7 @@ def step_edit(request, template_id, step_id):
 def step_move(request, template_id, step_id):
     template, step = _own_step(request, template_id, step_id)
     library.move_step(step, -1 if request.POST.get("direction") == "up" else 1)
-    return redirect(f"{template_url(template)}#step-{step.pk}")
-
-
-def template_url(template):
-    return reverse("interventions:template", args=[template.pk])
+    return redirect(reverse("interventions:template", args=[template.pk]) + f"#step-{step.pk}")
 
 
 @never_cache

@@ -39,9 +39,9 @@ def date_question(text="When?", *, required=False):
 
 def template(coach, title="Weekly check-in", steps=None, *, shared=False) -> Template:
     """A template of ``coach``; ``steps`` is a list of (text, [question dicts])."""
-    made = library.create_template(coach, title=title, introduction="Take ten minutes.")
-    if shared:
-        library.set_shared(made, True)
+    made = library.create_template(
+        coach, title=title, introduction="Take ten minutes.", shared=shared
+    )
     for text, questions in steps if steps is not None else [("Look back.", [scale()])]:
         step = library.add_step(made)
         step.template = made
