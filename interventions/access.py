@@ -106,8 +106,11 @@ def assignments_for(user):
     return Assignment.objects.none()
 
 
-def get_assignment_for(user, assignment_id) -> Assignment:
-    """The assignment with ``viewer_is_coach`` set, or a 404."""
+def get_assignment_for(user, assignment_id, *, role=None) -> Assignment:
+    """The assignment with ``viewer_is_coach`` set, or a 404; with ``role``, only for a user
+    of that role (the coachee fills in, a coach reviews)."""
+    if role is not None and user.role != role:
+        raise Http404
     queryset = assignments_for(user).select_related(
         "version", "trajectory", "coachee", "assigned_by"
     )

@@ -301,9 +301,7 @@ def _render_assignment(request, assignment, *, feedback_form=None, reopen_form=N
         context["feedback_form"] = feedback_form or FeedbackForm(
             steps=assignment.version.parsed.steps, initial=initial
         )
-        context["feedback_fields"] = list(
-            zip(steps, [context["feedback_form"][f"step_{s.key}"] for s in steps], strict=True)
-        )
+        context["feedback_fields"] = [context["feedback_form"][f"step_{s.key}"] for s in steps]
         context["reopen_form"] = reopen_form or ReopenForm()
     return render(request, "interventions/assignment.html", context)
 
@@ -320,9 +318,7 @@ def assignment_detail(request, assignment_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def step(request, assignment_id, step_key):
-    assignment = access.get_assignment_for(request.user, assignment_id)
-    if assignment.viewer_is_coach:
-        raise Http404
+    assignment = access.get_assignment_for(request.user, assignment_id, role=Role.COACHEE)
     content = assignment.version.parsed
     number = content.number_of(str(step_key))
     if number is None:
@@ -333,7 +329,8 @@ def step(request, assignment_id, step_key):
     answer = answers.get(step_content.key)
     stored = answer.value_map if answer else {}
     revision = answer.revision if answer else 0
-    editable = assignment.is_open and services.blocker(assignment) is None
+    blocker = services.blocker(assignment)
+    editable = assignment.is_open and blocker is None
     form = StepAnswerForm(
         request.POST or None,
         request.FILES or None,
@@ -381,7 +378,7 @@ def step(request, assignment_id, step_key):
         "form": form,
         "editable": editable,
         "changed_elsewhere": changed_elsewhere,
-        "blocker": services.blocker(assignment),
+        "blocker": blocker,
     }
     return render(request, "interventions/step.html", context)
 
@@ -401,9 +398,7 @@ def _after_save(request, assignment, content, number):
 @login_required
 @require_POST
 def submit(request, assignment_id):
-    assignment = access.get_assignment_for(request.user, assignment_id)
-    if assignment.viewer_is_coach:
-        raise Http404
+    assignment = access.get_assignment_for(request.user, assignment_id, role=Role.COACHEE)
     try:
         services.submit(assignment)
     except ValidationError as error:
@@ -419,9 +414,7 @@ def submit(request, assignment_id):
 @login_required
 @require_POST
 def feedback(request, assignment_id):
-    assignment = access.get_assignment_for(request.user, assignment_id)
-    if not assignment.viewer_is_coach:
-        raise Http404
+    assignment = access.get_assignment_for(request.user, assignment_id, role=Role.COACH)
     form = FeedbackForm(request.POST, steps=assignment.version.parsed.steps)
     if form.is_valid():
         try:
@@ -450,9 +443,7 @@ def feedback(request, assignment_id):
 @login_required
 @require_POST
 def reopen(request, assignment_id):
-    assignment = access.get_assignment_for(request.user, assignment_id)
-    if not assignment.viewer_is_coach:
-        raise Http404
+    assignment = access.get_assignment_for(request.user, assignment_id, role=Role.COACH)
     form = ReopenForm(request.POST)
     if form.is_valid():
         try:
