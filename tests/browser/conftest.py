@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.browser.helpers import local_page
+
 CHROMIUM = os.environ.get("PLUFORM_BROWSER") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -37,18 +39,5 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    blocked = []
-
-    def _only_local(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", _only_local)
-    yield page
-    context.close()
-    assert not blocked, f"pages tried to reach other hosts: {blocked}"
+    with local_page(browser, live_server) as page:
+        yield page

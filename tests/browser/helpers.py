@@ -1,5 +1,6 @@
 """Logging in through the real forms, as a person would."""
 
+import contextlib
 import io
 import os
 
@@ -59,3 +60,23 @@ def snapshot(page, name):
     if folder:
         os.makedirs(folder, exist_ok=True)
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+
+@contextlib.contextmanager
+def local_page(browser, live_server):
+    """A page in a fresh browser context that may load only from the app under test."""
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    blocked = []
+
+    def _only_local(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", _only_local)
+    yield page
+    context.close()
+    assert not blocked, f"pages tried to reach other hosts: {blocked}"

@@ -27,6 +27,7 @@ from tests.browser.axe import (
 from tests.browser.helpers import (
     DESKTOP,
     horizontal_overflow,
+    local_page,
     log_in,
     log_in_with_totp,
     snapshot,
@@ -48,21 +49,8 @@ OVERALL_FEEDBACK = "Thank you for filling it in so carefully."
 @pytest.fixture
 def coach_page(browser, live_server):
     """A second browser context, so the coach and the coachee are logged in side by side."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
-    page = context.new_page()
-    blocked = []
-
-    def _only_local(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", _only_local)
-    yield page
-    context.close()
-    assert not blocked, f"pages tried to reach other hosts: {blocked}"
+    with local_page(browser, live_server) as page:
+        yield page
 
 
 class Audit:
