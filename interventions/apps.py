@@ -9,4 +9,4 @@ class InterventionsConfig(AppConfig):
     def ready(self):
         from interventions import demo, notices, signals  # noqa: F401
 
-        notices.register_kinds()
+        notices.register()

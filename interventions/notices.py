@@ -5,7 +5,9 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from pluform.notices.registry import NoticeKind, register
+from interventions.models import OPEN_STATUSES, Assignment, Status
+from pluform.notices import registry
+from pluform.notices.registry import NoticeKind
 
 # Submitted and reopened can happen again: one notice per time, not one ever.
 AGAIN_AFTER_A_NEW_STEP = datetime.timedelta(0)
@@ -16,19 +18,15 @@ def _assignment_url(assignment_id):
 
 
 def _still_open(user, assignment_id, since) -> bool:
-    from interventions.models import OPEN_STATUSES, Assignment
-
     return Assignment.objects.filter(pk=assignment_id, status__in=OPEN_STATUSES).exists()
 
 
 def _still_submitted(user, assignment_id, since) -> bool:
-    from interventions.models import Assignment, Status
-
     return Assignment.objects.filter(pk=assignment_id, status=Status.SUBMITTED).exists()
 
 
-def register_kinds() -> None:
-    register(
+def register() -> None:
+    registry.register(
         NoticeKind(
             name="interventions.assigned",
             template="interventions/email/assigned",
@@ -44,7 +42,7 @@ def register_kinds() -> None:
             is_news=_still_open,
         )
     )
-    register(
+    registry.register(
         NoticeKind(
             name="interventions.reopened",
             template="interventions/email/reopened",
@@ -61,7 +59,7 @@ def register_kinds() -> None:
             interval=AGAIN_AFTER_A_NEW_STEP,
         )
     )
-    register(
+    registry.register(
         NoticeKind(
             name="interventions.due_soon",
             template="interventions/email/due_soon",
@@ -78,7 +76,7 @@ def register_kinds() -> None:
             delay=False,
         )
     )
-    register(
+    registry.register(
         NoticeKind(
             name="interventions.submitted",
             template="interventions/email/submitted",

@@ -231,21 +231,18 @@ def save_step(
     stored = answer.value_map
     for question in step.questions:
         if question.kind == QuestionKind.FILE:
+            # A new file replaces the stored one; "" (remove) deletes it; else it stays.
             upload = uploads.get(question.key)
+            if upload is None and values.get(question.key) != "":
+                continue
+            old = stored.pop(question.key, None)
             if upload is not None:
-                old = stored.get(question.key)
                 item = AnswerFile.objects.create(
-                    assignment=assignment,
-                    question_key=question.key,
-                    **AnswerFile.fields_of(upload),
+                    assignment=assignment, question_key=question.key, **AnswerFile.fields_of(upload)
                 )
                 stored[question.key] = str(item.pk)
-                if old:
-                    AnswerFile.objects.filter(assignment=assignment, pk=old).delete()
-            elif values.get(question.key) == "":
-                old = stored.pop(question.key, None)
-                if old:
-                    AnswerFile.objects.filter(assignment=assignment, pk=old).delete()
+            if old:
+                AnswerFile.objects.filter(assignment=assignment, pk=old).delete()
         elif question.key in values:
             value = values[question.key]
             if value in ("", None, []):
