@@ -3,7 +3,7 @@
 import datetime
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from interventions.models import OPEN_STATUSES, Assignment, Status
 from pluform.notices import registry
@@ -25,69 +25,70 @@ def _still_submitted(user, assignment_id, since) -> bool:
     return Assignment.objects.filter(pk=assignment_id, status=Status.SUBMITTED).exists()
 
 
+def _kind(what, *, digest_line, is_news=_still_open, **options) -> NoticeKind:
+    return NoticeKind(
+        name=f"interventions.{what}",
+        template=f"interventions/email/{what}",
+        url=_assignment_url,
+        digest_line=digest_line,
+        is_news=is_news,
+        **options,
+    )
+
+
+def _line(message):
+    """The digest line of a kind, from an ngettext_lazy(singular, plural, "count")."""
+    return lambda count: message % {"count": count}
+
+
 def register() -> None:
     registry.register(
-        NoticeKind(
-            name="interventions.assigned",
-            template="interventions/email/assigned",
-            url=_assignment_url,
-            digest_line=lambda count: (
-                ngettext(
+        _kind(
+            "assigned",
+            digest_line=_line(
+                ngettext_lazy(
                     "You have %(count)d new intervention.",
                     "You have %(count)d new interventions.",
-                    count,
+                    "count",
                 )
-                % {"count": count}
             ),
-            is_news=_still_open,
         )
     )
     registry.register(
-        NoticeKind(
-            name="interventions.reopened",
-            template="interventions/email/reopened",
-            url=_assignment_url,
-            digest_line=lambda count: (
-                ngettext(
+        _kind(
+            "reopened",
+            digest_line=_line(
+                ngettext_lazy(
                     "Your coach reopened %(count)d intervention.",
                     "Your coach reopened %(count)d interventions.",
-                    count,
+                    "count",
                 )
-                % {"count": count}
             ),
-            is_news=_still_open,
             interval=AGAIN_AFTER_A_NEW_STEP,
         )
     )
     registry.register(
-        NoticeKind(
-            name="interventions.due_soon",
-            template="interventions/email/due_soon",
-            url=_assignment_url,
-            digest_line=lambda count: (
-                ngettext(
+        _kind(
+            "due_soon",
+            digest_line=_line(
+                ngettext_lazy(
                     "%(count)d intervention is due in two days.",
                     "%(count)d interventions are due in two days.",
-                    count,
+                    "count",
                 )
-                % {"count": count}
             ),
-            is_news=_still_open,
             delay=False,
         )
     )
     registry.register(
-        NoticeKind(
-            name="interventions.submitted",
-            template="interventions/email/submitted",
-            url=_assignment_url,
-            digest_line=lambda count: (
-                ngettext(
+        _kind(
+            "submitted",
+            digest_line=_line(
+                ngettext_lazy(
                     "%(count)d intervention is waiting for your review.",
                     "%(count)d interventions are waiting for your review.",
-                    count,
+                    "count",
                 )
-                % {"count": count}
             ),
             is_news=_still_submitted,
             interval=AGAIN_AFTER_A_NEW_STEP,

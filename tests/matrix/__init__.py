@@ -52,6 +52,19 @@ class Row:
         return self.expect.get(actor, self.default)
 
 
+LOGGED_IN = [actor for actor in ACTORS if actor != "anonymous"]
+# A signed-in actor using the wrong method: refused before anything is looked up.
+NOT_ALLOWED = dict.fromkeys(LOGGED_IN, 405)
+
+
+def get_and_post(pattern, url, *, get, post, get_default=404, post_default=404, data=None):
+    """The GET and the POST row of one URL pattern."""
+    return [
+        Row(pattern, url, expect=get, default=get_default),
+        Row(pattern, url, expect=post, default=post_default, method="post", data=data),
+    ]
+
+
 def row_modules():
     package = importlib.import_module("tests.matrix")
     for info in pkgutil.iter_modules(package.__path__):

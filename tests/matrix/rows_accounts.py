@@ -11,9 +11,8 @@ from accounts import invitations, services
 from accounts.models import Invitation
 from accounts.roles import Role
 from pluform.uploads import validate_upload
-from tests.matrix import ACTORS, Row
+from tests.matrix import ACTORS, LOGGED_IN, Row
 
-LOGGED_IN = [actor for actor in ACTORS if actor != "anonymous"]
 EVERYONE = dict.fromkeys(LOGGED_IN, 200)
 ALL_REDIRECTED = dict.fromkeys(ACTORS, 302)
 INVITERS = ["coach", "other_coach", "org_manager", "stranger_coach"]

@@ -4,10 +4,8 @@ from django.urls import reverse
 from dialogue.models import Attachment
 from tests.factories.accounts import CoacheeFactory, TrajectoryFactory
 from tests.factories.dialogue import group, one_to_one, post
-from tests.matrix import ACTORS, Row
+from tests.matrix import NOT_ALLOWED, get_and_post
 
-LOGGED_IN = [actor for actor in ACTORS if actor != "anonymous"]
-NOT_ALLOWED = dict.fromkeys(LOGGED_IN, 405)
 CONTENT_USERS = ["coach", "coachee", "other_coach", "stranger_coach", "stranger_coachee"]
 COACHES = ["coach", "other_coach", "stranger_coach"]
 PARTICIPANTS = {"coach": 200, "coachee": 200}
@@ -55,13 +53,6 @@ def _group(name):
     return lambda w: reverse(name, args=[w["group"].pk])
 
 
-def _rows(pattern, url, *, get, post, get_default=404, post_default=404, data=None):
-    return [
-        Row(pattern, url, expect=get, default=get_default),
-        Row(pattern, url, expect=post, default=post_default, method="post", data=data),
-    ]
-
-
 _attachment = lambda w: reverse(  # noqa: E731
     "dialogue:attachment", args=[w["dialogue"].pk, w["attachment"].pk]
 )
@@ -73,27 +64,27 @@ _remove_member = lambda w: reverse(  # noqa: E731
 )
 
 ROWS = [
-    *_rows(
+    *get_and_post(
         "dialogue:inbox",
         lambda w: reverse("dialogue:inbox"),
         get=dict.fromkeys(CONTENT_USERS, 200),
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:create_group",
         lambda w: reverse("dialogue:create_group"),
         get=dict.fromkeys(COACHES, 200),
         post={"coach": 302, "other_coach": 200, "stranger_coach": 200},
         data=lambda w: {"title": "Walking group", "members": [str(w["coachee"].uuid)]},
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:detail",
         _dialogue("dialogue:detail"),
         get=PARTICIPANTS,
         post={},
         post_default=405,
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:post_message",
         _dialogue("dialogue:post_message"),
         get={},
@@ -101,51 +92,51 @@ ROWS = [
         post={"coach": 302, "coachee": 302},
         data=lambda w: {"body": "A new message"},
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:edit_message",
         _message("dialogue:edit_message", "coach_message"),
         get={"coach": 200},
         post={"coach": 302},
         data=lambda w: {"body": "Changed"},
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:withdraw_message",
         _message("dialogue:withdraw_message", "coach_message"),
         get=NOT_ALLOWED,
         post={"coach": 302},
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:remove_message",
         _message("dialogue:remove_message", "coachee_message"),
         get={"coach": 200},
         post={"coach": 302},
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:attachment",
         _attachment,
         get=PARTICIPANTS,
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:attachment_preview",
         _preview,
         get=PARTICIPANTS,
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:participants",
         _group("dialogue:participants"),
         get={"coach": 200},
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:add_participant",
         _group("dialogue:add_participant"),
         get=NOT_ALLOWED,
         post={"coach": 302},
         data=lambda w: {"member": str(w["extra_coachee"].uuid)},
     ),
-    *_rows(
+    *get_and_post(
         "dialogue:remove_participant",
         _remove_member,
         get=NOT_ALLOWED,

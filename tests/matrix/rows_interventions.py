@@ -5,10 +5,8 @@ from interventions import services
 from interventions.models import AnswerFile
 from pluform import dates
 from tests.factories.interventions import assign, file_question, open_question, scale, template
-from tests.matrix import ACTORS, Row
+from tests.matrix import NOT_ALLOWED, get_and_post
 
-LOGGED_IN = [actor for actor in ACTORS if actor != "anonymous"]
-NOT_ALLOWED = dict.fromkeys(LOGGED_IN, 405)
 COACHES = ["coach", "other_coach", "stranger_coach"]
 CONTENT_USERS = [*COACHES, "coachee", "stranger_coachee"]
 BOTH = {"coach": 200, "coachee": 200}
@@ -37,13 +35,6 @@ def build(world):
     world["series"] = assign(checkin, coach, trajectory, every_days=7, until_in=21)[0].series
 
 
-def _rows(pattern, url, *, get, post, get_default=404, post_default=404, data=None):
-    return [
-        Row(pattern, url, expect=get, default=get_default),
-        Row(pattern, url, expect=post, default=post_default, method="post", data=data),
-    ]
-
-
 def _url(name, key):
     return lambda w: reverse(name, args=[w[key].pk])
 
@@ -55,51 +46,51 @@ def _step_url(name):
 STEP_DATA = {"text": "Breathe.", "questions-TOTAL_FORMS": "0", "questions-INITIAL_FORMS": "0"}
 
 ROWS = [
-    *_rows(
+    *get_and_post(
         "interventions:index",
         lambda w: reverse("interventions:index"),
         get=dict.fromkeys(CONTENT_USERS, 200),
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:library",
         lambda w: reverse("interventions:library"),
         get=dict.fromkeys(COACHES, 200),
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:template_create",
         lambda w: reverse("interventions:template_create"),
         get=dict.fromkeys(COACHES, 200),
         post=dict.fromkeys(COACHES, 302),
         data=lambda w: {"title": "Breathing"},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:template",
         _url("interventions:template", "template"),
         get={"coach": 200},
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:template_edit",
         _url("interventions:template_edit", "template"),
         get={"coach": 200},
         post={"coach": 302},
         data=lambda w: {"title": "Renamed"},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:template_copy",
         _url("interventions:template_copy", "template"),
         get=NOT_ALLOWED,
         post={"coach": 302},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:template_archive",
         _url("interventions:template_archive", "template"),
         get=NOT_ALLOWED,
         post={"coach": 302},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:template_assign",
         _url("interventions:template_assign", "template"),
         get={"coach": 200},
@@ -110,67 +101,67 @@ ROWS = [
             "repeat": "once",
         },
     ),
-    *_rows(
+    *get_and_post(
         "interventions:step_create",
         _url("interventions:step_create", "template"),
         get={"coach": 200},
         post={"coach": 302},
         data=lambda w: STEP_DATA,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:step_edit",
         _step_url("interventions:step_edit"),
         get={"coach": 200},
         post={"coach": 302},
         data=lambda w: STEP_DATA,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:step_move",
         _step_url("interventions:step_move"),
         get=NOT_ALLOWED,
         post={"coach": 302},
         data=lambda w: {"direction": "up"},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:step_delete",
         _step_url("interventions:step_delete"),
         get=NOT_ALLOWED,
         post={"coach": 302},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:assignment",
         _url("interventions:assignment", "open_assignment"),
         get=BOTH,
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:step",
         lambda w: reverse("interventions:step", args=[w["open_assignment"].pk, w["step_row"].pk]),
         get={"coachee": 200},
         post={"coachee": 302},
         data=lambda w: {"revision": "0", f"q_{w['step_row'].questions.first().pk}": "Fine"},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:submit",
         _url("interventions:submit", "open_assignment"),
         get=NOT_ALLOWED,
         post={"coachee": 302},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:feedback",
         _url("interventions:feedback", "submitted_assignment"),
         get=NOT_ALLOWED,
         post={"coach": 302},
         data=lambda w: {"overall": "Well done", "reviewed": "1"},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:reopen",
         _url("interventions:reopen", "submitted_assignment"),
         get=NOT_ALLOWED,
         post={"coach": 302},
         data=lambda w: {"note": "Look at step 1 again"},
     ),
-    *_rows(
+    *get_and_post(
         "interventions:answer_file",
         lambda w: reverse(
             "interventions:answer_file", args=[w["open_assignment"].pk, w["answer_file"].pk]
@@ -178,7 +169,7 @@ ROWS = [
         get=BOTH,
         post=NOT_ALLOWED,
     ),
-    *_rows(
+    *get_and_post(
         "interventions:series",
         _url("interventions:series", "series"),
         get=BOTH,
