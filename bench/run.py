@@ -1,8 +1,9 @@
-"""`make bench`: the product's key pages under wrk, against two reference pages, and the
-audit trail's append rate. Figures go to the screen and to bench/results/<time>.json.
+"""`make bench`: the product's key pages under wrk, against two reference pages, the audit
+trail's append rate, and Range reads in a large encrypted file (bench/range_read.py).
+Figures go to the screen and to bench/results/<time>.json.
 
     .venv/bin/python bench/run.py [--coaches 20 --coachees 400 --messages 100
-                                   --duration 10 --passes 2]
+                                   --duration 10 --passes 2 --range-size-mb 1024]
 
 Needs PostgreSQL (127.0.0.1:5432, user postgres, no password), Redis (127.0.0.1:6379) and
 wrk; it installs nothing. It drops and recreates the database ``pluform_bench``, flushes its
@@ -11,6 +12,7 @@ own Redis database (12), and runs gunicorn in production mode on a free local po
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import shutil
@@ -28,6 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import environment, pages, report, server, wrk
 from bench.environment import ROOT, Missing, Target
 
+# As started: bench/range_read.py runs in a process of its own on the test settings, not on
+# the production environment this process takes on.
+_STARTING_ENVIRONMENT = dict(os.environ)
+
 
 def arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -41,6 +47,7 @@ def arguments(argv):
     add("--warmup", type=int, default=2, help="seconds of load per page before measuring")
     add("--workers", type=int, default=2, help="gunicorn sync workers")
     add("--audit-duration", type=float, default=5, help="seconds per audit run; 0 skips it")
+    add("--range-size-mb", type=int, default=1024, help="encrypted file for Range reads; 0 skips")
     add("--database", default="pluform_bench")
     add("--redis-db", type=int, default=12)
     args = parser.parse_args(argv)
@@ -148,6 +155,32 @@ def _about(args, seeded):
     }
 
 
+def range_read(size_mb, scratch) -> dict:
+    """bench/range_read.py in its own process, so that its memory figures are its own."""
+    figures = scratch / "range_read.json"
+    script = ROOT / "bench" / "range_read.py"
+    command = [sys.executable, str(script), "--size-mb", str(size_mb), "--json", str(figures)]
+    finished = subprocess.run(command, cwd=ROOT, env=_STARTING_ENVIRONMENT, check=False)
+    if not figures.exists():
+        return {"size_mb": size_mb, "ok": False, "error": f"exit code {finished.returncode}"}
+    return json.loads(figures.read_text())
+
+
+def range_line(figures) -> str:
+    if not figures:
+        return "range read benchmark skipped"
+    if "error" in figures:
+        return f"range reads: FAILED ({figures['error']})"
+    ttfb, peak = figures["ttfb_ms"]["median"], figures["peak_over_rest_mb"]
+    return (
+        f"range reads, {figures['size_mb']} MB file: first byte of a 64 KiB range at the middle"
+        f" {ttfb['middle']:.3f} ms, {figures['middle_vs_start']:.2f}x one at the start,"
+        f" {figures['middle_vs_whole_first_byte']:.2f}x the whole file's first byte;"
+        f" peak {peak['middle_range']:+.1f} MB (range), {peak['whole_file']:+.1f} MB (whole file)"
+        f"{'' if figures['ok'] else ': TOO SLOW OR TOO LARGE'}"
+    )
+
+
 def bench(args, target, scratch) -> int:
     from bench import audit_append
 
@@ -165,16 +198,22 @@ def bench(args, target, scratch) -> int:
     if args.audit_duration > 0:
         print("Audit appends ...")
         audit = audit_append.run(args.audit_duration)
+    ranges = None
+    if args.range_size_mb > 0:
+        print(f"Range reads in a {args.range_size_mb} MB encrypted file ...", flush=True)
+        ranges = range_read(args.range_size_mb, scratch)
     rows = report.summarise(page_list, args.connections)
     print()
     print(report.table(rows))
     print()
     print(report.audit_table(audit))
-    document = {**_about(args, seeded), "pages": rows, "audit": audit}
+    print(range_line(ranges))
+    document = {**_about(args, seeded), "pages": rows, "audit": audit, "range_read": ranges}
     document["machine"]["load_average_before"] = load_before
     path = report.write_json(document, stamp)
     print(f"\nWritten to {path.relative_to(ROOT)}")
     failed = any(row["errors"] for row in rows) or (audit and not audit["chain"]["intact"])
+    failed = failed or (ranges is not None and not ranges["ok"])
     return 1 if failed else 0
 
 

@@ -78,3 +78,89 @@ def test_deleting_the_row_deletes_the_object(bucket, django_capture_on_commit_ca
     with django_capture_on_commit_callbacks(execute=True):
         attachment.delete()
     assert _objects(bucket) == []
+
+
+# -- reading from an offset: a ranged GET whose body streams, never a download first -----------
+
+CHUNK = files.CHUNK_SIZE
+RECORD = CHUNK + 28
+HEADER = 41
+
+
+@pytest.fixture
+def gets(bucket, monkeypatch):
+    """The parameters of every GetObject, and no S3File (which downloads the whole object)."""
+    from storages.backends.s3 import S3Storage
+
+    def no_download(self, name, mode="rb"):
+        raise AssertionError("storage.open() downloads the whole object")
+
+    monkeypatch.setattr(S3Storage, "_open", no_download)
+    seen = []
+
+    def remember(params, **kwargs):
+        seen.append({key: params[key] for key in ("Key", "Range") if key in params})
+
+    events = default_storage.connection.meta.client.meta.events
+    events.register("provide-client-params.s3.GetObject", remember)
+    yield seen
+    events.unregister("provide-client-params.s3.GetObject", remember)
+
+
+def test_open_from_streams_a_ranged_get(bucket, gets):
+    from pluform.storage import open_from
+
+    name = default_storage.save("encrypted/ranged", ContentFile(bytes(range(256)) * 4))
+    with open_from(default_storage, name, 1000) as body:
+        assert body.read(10) == bytes(range(232, 242))
+        assert body.read() == bytes(range(242, 256))
+    with open_from(default_storage, name, 5, 9) as body:
+        assert body.read() == bytes(range(5, 9))
+    with open_from(default_storage, name, 1024) as body:  # at the end: nothing, no error
+        assert body.read() == b""
+    with open_from(default_storage, name) as body:
+        assert body.read() == bytes(range(256)) * 4
+    assert [get.get("Range") for get in gets] == ["bytes=1000-", "bytes=5-8", "bytes=1024-", None]
+    with pytest.raises(FileNotFoundError):
+        open_from(default_storage, "encrypted/missing", 3)
+
+
+def test_a_range_on_s3_gets_only_the_header_and_the_records_it_needs(bucket, gets):
+    from django.test import RequestFactory
+
+    from pluform.crypto.streaming import encrypted_file_response
+
+    data = MARKER * 5000  # about 280 kB: five chunks
+    attachment = _attach(data)
+    start, stop = 2 * CHUNK - 5, 2 * CHUNK + 5
+    request = RequestFactory().get("/", headers={"Range": f"bytes={start}-{stop - 1}"})
+    response = encrypted_file_response(
+        attachment, "file", filename="a.mp4", content_type="video/mp4", request=request
+    )
+    assert response.status_code == 206
+    assert b"".join(response.streaming_content) == data[start:stop]
+    ranges = [get["Range"] for get in gets]
+    assert ranges == [f"bytes=0-{HEADER - 1}", f"bytes={HEADER + RECORD}-{HEADER + 3 * RECORD - 1}"]
+
+
+def test_a_whole_file_on_s3_streams_from_one_get_after_the_header(bucket, gets):
+    data = MARKER * 5000
+    attachment = _attach(data)
+    assert b"".join(files.iter_decrypted(attachment, "file")) == data
+    stored = HEADER + len(data) + 5 * 28
+    assert [get["Range"] for get in gets] == [
+        f"bytes=0-{HEADER - 1}",
+        f"bytes={HEADER}-{stored - 1}",
+    ]
+
+
+def test_an_empty_object_on_s3_is_a_short_header(bucket, gets):
+    from pluform.crypto.errors import TamperedCiphertext
+    from tests.cryptoapp.models import Attachment
+
+    attachment = _attach(b"")
+    assert b"".join(files.iter_decrypted(attachment, "file")) == b""
+    default_storage.delete(attachment.file.name)
+    default_storage.save(attachment.file.name, ContentFile(b""))
+    with pytest.raises(TamperedCiphertext, match="header"):
+        files.open_decrypted(Attachment.objects.get(pk=attachment.pk), "file")

@@ -9,6 +9,15 @@ data = header | ``table.column:row_id`` | chunk index (8) | final flag (1). Movi
 another row, swapping or reordering chunks, dropping the tail or appending a chunk all fail
 authentication. An empty file is one final chunk with no plaintext. Memory stays at a few
 chunks whatever the file size: both directions stream.
+
+Every record but the last holds a full chunk, so chunk ``i`` starts at header size +
+``i`` * (chunk size + 28) and the stored size alone gives the chunk count, hence the plaintext
+size and which chunk carries the final flag. Reading (``DecryptedFile``) uses this: the whole
+file or a byte range (``iter_range``) is read from that offset, one record at a time, through
+``pluform.storage.open_from`` (on S3 a ranged GET that streams, not a download of the object
+first). A range read authenticates exactly the chunks it covers, index and final flag
+included: its bytes are authentic and in place, but a dropped or appended tail shows only
+to a read that covers the last chunk, as a whole-file read always does.
 """
 
 import io
@@ -28,6 +37,7 @@ from django.db.models.signals import post_delete, post_save
 from pluform.crypto import datakeys
 from pluform.crypto.errors import TamperedCiphertext
 from pluform.crypto.fields import EncryptedFieldMixin
+from pluform.storage import open_from
 
 logger = logging.getLogger("pluform.crypto")
 
@@ -111,11 +121,13 @@ class EncryptingReader(io.RawIOBase):
 
 
 class DecryptedFile:
-    """The plaintext of a stored encrypted file, as an iterator of chunks.
+    """The plaintext of a stored encrypted file: iterate for all of it in chunks, or
+    ``iter_range`` for a byte range.
 
     Opening reads and checks the header and resolves the data key, so a destroyed key or a
-    damaged header fails before any byte reaches a response. A chunk that fails
-    authentication raises ``TamperedCiphertext`` before it would be yielded.
+    damaged header fails before any byte reaches a response; the stored object is not held
+    open in between. A chunk that fails authentication raises ``TamperedCiphertext`` before
+    it would be yielded.
     """
 
     def __init__(self, instance, field_name: str):
@@ -125,26 +137,25 @@ class DecryptedFile:
             raise ValueError(f"{field_name} holds no file")
         self._where = f"{instance._meta.label}.{field_name}:{instance.pk}"
         self._base_aad = field.aad_for(instance)
-        storage, name = fieldfile.storage, fieldfile.name
-        stored_size = storage.size(name)
-        self._file = storage.open(name, "rb")
-        try:
-            self._header = _read_exactly(self._file, _HEADER.size)
-            if len(self._header) != _HEADER.size:
-                self._refuse("short header")
-            magic, version, chunk_size, key_id, _file_id = _HEADER.unpack(self._header)
-            if magic != MAGIC or version != VERSION or not 0 < chunk_size <= _MAX_CHUNK:
-                self._refuse("unknown format")
-            self._record = chunk_size + _OVERHEAD
-            body = stored_size - _HEADER.size
-            chunks = max(1, math.ceil(body / self._record))
-            self.size = body - chunks * _OVERHEAD
-            if self.size < 0:
-                self._refuse("short body")
-            self._aes = datakeys.key_by_raw_id(key_id)
-        except BaseException:
-            self._file.close()
-            raise
+        self._storage = fieldfile.storage
+        self.storage_name = fieldfile.name
+        self._file = None
+        self._stored_size = self._storage.size(self.storage_name)
+        with open_from(self._storage, self.storage_name, 0, _HEADER.size) as head:
+            self._header = _read_exactly(head, _HEADER.size)
+        if len(self._header) != _HEADER.size:
+            self._refuse("short header")
+        magic, version, chunk_size, key_id, _file_id = _HEADER.unpack(self._header)
+        if magic != MAGIC or version != VERSION or not 0 < chunk_size <= _MAX_CHUNK:
+            self._refuse("unknown format")
+        self._chunk_size = chunk_size
+        self._record = chunk_size + _OVERHEAD
+        body = self._stored_size - _HEADER.size
+        self._chunks = max(1, math.ceil(body / self._record))
+        if body - (self._chunks - 1) * self._record < _OVERHEAD:
+            self._refuse("truncated", self._chunks - 1)
+        self.size = body - self._chunks * _OVERHEAD
+        self._aes = datakeys.key_by_raw_id(key_id)
 
     def _refuse(self, reason, index=None):
         at = "header" if index is None else f"chunk {index}"
@@ -152,20 +163,34 @@ class DecryptedFile:
         raise TamperedCiphertext(f"{self._where} {at}")
 
     def __iter__(self):
+        """Every chunk's plaintext in order (the empty file's one empty chunk included)."""
+        return self._decrypt(0, self._chunks - 1)
+
+    def iter_range(self, start: int, stop: int):
+        """Yield the plaintext bytes [start, stop) (clipped to the file), reading only the
+        records of the chunks that hold them, from the first one's offset."""
+        start, stop = max(0, start), min(stop, self.size)
+        if start >= stop:
+            return
+        first, last = start // self._chunk_size, (stop - 1) // self._chunk_size
+        at = first * self._chunk_size  # where the chunk being read starts in the plaintext
+        for plaintext in self._decrypt(first, last):
+            yield plaintext[max(0, start - at) : stop - at]
+            at += self._chunk_size
+
+    def _decrypt(self, first: int, last: int):
+        """The plaintext of chunks ``first`` to ``last``, one record in memory at a time."""
+        begin = _HEADER.size + first * self._record
+        end = min(_HEADER.size + (last + 1) * self._record, self._stored_size)
+        source = self._file = open_from(self._storage, self.storage_name, begin, end)
         try:
-            current = _read_exactly(self._file, self._record)
-            index = 0
-            while True:
-                following = (
-                    _read_exactly(self._file, self._record) if len(current) == self._record else b""
-                )
-                final = not following
-                yield self._open_chunk(current, index, final)
-                if final:
-                    return
-                current, index = following, index + 1
+            for index in range(first, last + 1):
+                record = _read_exactly(source, self._record)
+                yield self._open_chunk(record, index, final=index == self._chunks - 1)
         finally:
-            self.close()
+            source.close()
+            if self._file is source:
+                self._file = None
 
     def _open_chunk(self, record: bytes, index: int, final: bool) -> bytes:
         if len(record) < _OVERHEAD:
@@ -177,7 +202,10 @@ class DecryptedFile:
             self._refuse("failed authentication", index)
 
     def close(self):
-        self._file.close()
+        """Close the stored object if a read is under way (a response calls this when done)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def open_decrypted(instance, field_name: str) -> DecryptedFile:
