@@ -59,6 +59,23 @@ def build(seeded) -> list[Page]:
             as_coachee,
         ),
         Page(
+            "toolbox, coach (my library)",
+            reverse("toolbox:index"),
+            as_coach,
+            items=(b'<input type="checkbox" name="items"', 50),
+        ),
+        Page(
+            "toolbox, coachee (shared with me)",
+            reverse("toolbox:index"),
+            as_coachee,
+            items=(b'<span class="tag">ontspanning', 50),
+        ),
+        Page(
+            "toolbox search, coach",
+            reverse("toolbox:index") + "?q=adem+week",
+            as_coach,
+        ),
+        Page(
             "post a message",
             reverse("dialogue:post_message", args=[dialogue_b.pk]),
             as_poster,

@@ -105,6 +105,39 @@ def _interventions(coach, coachee, today) -> list:
     return assignments
 
 
+TOOLBOX_ITEMS = 50
+
+
+def _toolbox(coach, coachee) -> int:
+    """50 links and 10 PDFs with tags in the first coach's library, all shared with the first
+    coachee, so that "my library" and "shared with me" show a full page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pluform.uploads import validate_upload
+    from toolbox import media, services
+
+    items = []
+    for number in range(TOOLBOX_ITEMS):
+        if number % 5 == 0:
+            upload = validate_upload(
+                SimpleUploadedFile(f"werkblad-{number}.pdf", media.pdf_page([f"Werkblad {number}"]))
+            )
+            options = {"upload": upload}
+        else:
+            options = {"url": LINKS[number % len(LINKS)]}
+        items.append(
+            services.add_item(
+                coach,
+                title=f"Oefening {number}: adem, beweeg en rust",
+                tags=["ontspanning", f"week {number % 8}"],
+                description="Een korte oefening voor tussendoor.",
+                **options,
+            )
+        )
+    services.share(items, [coachee], by=coach)
+    return len(items)
+
+
 def message_body(rng: random.Random) -> str:
     """One to four sentences; about one message in five carries a link, as people share them."""
     body = " ".join(rng.sample(SENTENCES, rng.randint(1, 4)))
@@ -248,6 +281,8 @@ def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seede
         _read_state()
         assignments = _interventions(coach_users[0], coachee_users[0], now.date())
         progress(f"  {len(assignments)} interventions for the first coachee")
+        items = _toolbox(coach_users[0], coachee_users[0])
+        progress(f"  {items} toolbox items shared with the first coachee")
     seconds = time.perf_counter() - started
     progress(f"  {count} encrypted messages; seeding took {seconds:.1f} s")
     return Seeded(coach_users, coachee_users, dialogues, count, messages, seconds, assignments)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("organisation/", organisation_admin.site.urls),
     path("dialogue/", include("dialogue.urls")),
     path("interventions/", include("interventions.urls")),
+    path("toolbox/", include("toolbox.urls")),
     path("support/", include("accounts.support_urls")),
 ]
 
