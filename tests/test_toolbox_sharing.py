@@ -686,3 +686,11 @@ def test_the_storage_list_of_another_organisation_is_its_own(
     assert set(rows) == {"Swildens", "Leeg"}
     assert (rows["Swildens"].item_count, rows["Leeg"].item_count) == (1, 0)
     assert rows["Swildens"].stored_bytes == len(PDF_BYTES)
+
+
+def test_an_item_shared_with_every_coachee_says_so(client, coach, coachee, trajectory, item):
+    share(item, [coachee])
+    client.force_login(coach)
+    page = client.get(_item_url(item)).text
+    assert "It is shared with everyone you can share it with." in page
+    assert "You have no coachees" not in page

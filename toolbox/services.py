@@ -24,7 +24,6 @@ from toolbox.notices import SHARED
 logger = logging.getLogger(__name__)
 
 
-
 def restriction_error(user) -> ValidationError | None:
     """Why ``user`` may not add or share anything now, or None."""
     if user.role == Role.COACHEE and user.processing_restricted:

@@ -127,10 +127,12 @@ def _render_item(request, item, share_form=None, status=200):
     shares = queries.shares_of(item, user) if item.may_share else []
     context = {"item": item, "shares": shares, "restriction": services.restriction_error(user)}
     if item.may_share:
-        not_yet = access.recipients_for(user).exclude(pk__in=[share.user_id for share in shares])
+        recipients = access.recipients_for(user)
+        not_yet = recipients.exclude(pk__in=[share.user_id for share in shares])
         context["share_form"] = share_form or ShareForm(
             recipients=not_yet, groups=services.group_choices(user)
         )
+        context["has_recipients"] = bool(shares) or recipients.exists()
     if item.owned_by_coachee:
         audit.record(request, Action.VIEW, subject=item.owner_id, obj=item)
     return render(request, "toolbox/item.html", context, status=status)
@@ -218,7 +220,8 @@ def share(request, item_id):
 def _record_shares(request, items, shares):
     for recipient in shares.recipients:
         for item in items:
-            audit.record(request, Action.CHANGE, subject=recipient, obj=item, detail="shared")
+            subject = _subject(item) or recipient.pk
+            audit.record(request, Action.CHANGE, subject=subject, obj=item, detail="shared")
     if shares.created:
         messages.success(
             request,
@@ -247,7 +250,8 @@ def _record_shares(request, items, shares):
 def revoke(request, item_id, recipient_id):
     item = access.get_item_for(request.user, item_id)
     if services.revoke(item, recipient_id, by=request.user):
-        audit.record(request, Action.CHANGE, subject=recipient_id, obj=item, detail="share revoked")
+        subject = _subject(item) or recipient_id
+        audit.record(request, Action.CHANGE, subject=subject, obj=item, detail="share revoked")
         messages.success(request, _("The share has been withdrawn."))
     return redirect("toolbox:item", item.pk)
 
