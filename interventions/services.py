@@ -303,7 +303,7 @@ def submit(assignment: Assignment) -> None:
 
 @transaction.atomic
 def save_feedback(
-    assignment: Assignment, *, overall: str, per_step: dict[str, str], reviewed: bool
+    assignment: Assignment, *, overall: str, per_step: dict[str, str], reviewed: bool, by=None
 ) -> None:
     """Stores the coach's feedback; ``reviewed`` also marks the assignment reviewed."""
     _lock(assignment)
@@ -327,7 +327,8 @@ def save_feedback(
     fields = ["feedback", "has_feedback", "changed_at"]
     if reviewed and assignment.status == Status.SUBMITTED:
         assignment.status, assignment.reviewed_at = Status.REVIEWED, timezone.now()
-        fields += ["status", "reviewed_at"]
+        assignment.reviewed_by = by
+        fields += ["status", "reviewed_at", "reviewed_by"]
     assignment.save(update_fields=fields)
     logger.info("feedback on assignment %s saved", assignment.pk)
 

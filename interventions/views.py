@@ -24,6 +24,7 @@ from interventions.forms import (
     question_initial,
 )
 from pluform.crypto.streaming import encrypted_file_response
+from pluform.forms import add_errors
 from privacy import audit
 from privacy.audit import Action
 
@@ -255,7 +256,7 @@ def template_assign(request, template_id):
                 message=data["message"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             for assignment in created:
                 audit.record(request, Action.CREATE, subject=assignment.coachee, obj=assignment)
@@ -272,14 +273,6 @@ def template_assign(request, template_id):
     steps = library.steps_of(template)
     context = {"template": template, "form": form, "problems": library.problems(template, steps)}
     return render(request, "interventions/assign.html", context)
-
-
-def _add_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 # One assignment
@@ -423,6 +416,7 @@ def feedback(request, assignment_id):
                 overall=form.cleaned_data["overall"],
                 per_step=form.per_step(),
                 reviewed="reviewed" in request.POST,
+                by=request.user,
             )
         except ValidationError as error:
             # Shown at the top: the feedback form itself may not be on the page any more.

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import CONTENT_ROLES, Role
 from pluform.crypto.streaming import encrypted_file_response
+from pluform.forms import add_errors
 from privacy import audit
 from privacy.audit import Action
 from toolbox import access, queries, services
@@ -31,11 +32,6 @@ def _subject(item, user=None):
     if item.owned_by_coachee:
         return item.owner_id
     return user.pk if user is not None and user.role == Role.COACHEE else None
-
-
-def _add_errors(form, error: ValidationError):
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 # The library
@@ -110,7 +106,7 @@ def add(request):
                 recipients=list(data["recipients"]),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             audit.record(request, Action.CREATE, subject=_subject(item), obj=item)
             messages.success(request, _("The item has been added."))
@@ -210,7 +206,7 @@ def share(request, item_id):
         try:
             created = services.share_by_form(request.user, [item], form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             _record_shares(request, [item], created)
             return redirect("toolbox:item", item.pk)
@@ -278,7 +274,7 @@ def share_many(request):
         try:
             created = services.share_by_form(user, items, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             _record_shares(request, items, created)
             return redirect("toolbox:index")

@@ -93,3 +93,19 @@ def assert_accessible(page, label=""):
     """Fails with every serious or critical axe violation on the current page."""
     problems = serious_violations(run_axe(page))
     assert not problems, describe(label or page.url, problems)
+
+
+class Audit:
+    """Runs axe on the pages it is shown and keeps every violation (with ``serious_only``,
+    the serious and critical ones), to assert on once at the end of a journey."""
+
+    def __init__(self, *, serious_only=False):
+        self.problems = []
+        self.serious_only = serious_only
+
+    def check(self, page, name):
+        violations = run_axe(page)
+        if self.serious_only:
+            violations = serious_violations(violations)
+        label = f"{name} ({page.url})"
+        self.problems.extend(describe(label, [violation]) for violation in violations)

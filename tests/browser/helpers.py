@@ -80,3 +80,18 @@ def local_page(browser, live_server):
     yield page
     context.close()
     assert not blocked, f"pages tried to reach other hosts: {blocked}"
+
+
+def heading(page):
+    """The page's h1."""
+    return page.get_by_role("heading", level=1)
+
+
+def follow_nav(page, name):
+    """Click the link ``name`` in the main navigation."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
+
+
+def press(page, role, name):
+    """Click the element of ``role`` whose accessible name is exactly ``name``."""
+    page.get_by_role(role, name=name, exact=True).click()

@@ -17,19 +17,20 @@ from playwright.sync_api import expect
 from interventions.models import Assignment, Status
 from pluform import dates
 from tests.browser.axe import (
+    Audit,
     csp_violations,
-    describe,
     require_axe,
-    run_axe,
-    serious_violations,
     serve_axe,
 )
 from tests.browser.helpers import (
     DESKTOP,
+    follow_nav,
+    heading,
     horizontal_overflow,
     local_page,
     log_in,
     log_in_with_totp,
+    press,
     snapshot,
 )
 
@@ -53,32 +54,8 @@ def coach_page(browser, live_server):
         yield page
 
 
-class Audit:
-    """Runs axe on the pages it is shown and keeps every serious or critical violation."""
-
-    def __init__(self):
-        self.problems = []
-
-    def check(self, page, name):
-        label = f"{name} ({page.url})"
-        for violation in serious_violations(run_axe(page)):
-            self.problems.append(describe(label, [violation]))
-
-
-def _h1(page):
-    return page.get_by_role("heading", level=1)
-
-
-def _nav(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
-
-
-def _click(page, role, name):
-    page.get_by_role(role, name=name, exact=True).click()
-
-
 def _submit_to_coach(page):
-    _click(page, "button", "Submit to my coach")
+    press(page, "button", "Submit to my coach")
     expect(page.get_by_role("status")).to_contain_text("Submitted. Your coach will read it.")
     expect(page.get_by_text("Submitted. Your coach has not reviewed it yet.")).to_be_visible()
 
@@ -89,17 +66,17 @@ def _scale(page):
 
 def _answer_a_later_week(page, value, opens_on):
     """The coachee opens this week's occurrence, answers the scale, finishes and submits."""
-    _nav(page, "Interventions")
-    expect(_h1(page)).to_have_text("Interventions")
+    follow_nav(page, "Interventions")
+    expect(heading(page)).to_have_text("Interventions")
     open_items = page.locator("ul.cards > li")
     expect(open_items).to_have_count(1)
     open_items.get_by_role("link", name=TITLE).click()
-    expect(_h1(page)).to_have_text(TITLE)
-    _click(page, "link", "Start")
-    expect(_h1(page)).to_have_text("Step 1 of 1")
+    expect(heading(page)).to_have_text(TITLE)
+    press(page, "link", "Start")
+    expect(heading(page)).to_have_text("Step 1 of 1")
     _scale(page).get_by_role("radio", name=str(value), exact=True).check()
-    _click(page, "button", "Save and finish")
-    expect(_h1(page)).to_have_text(TITLE)
+    press(page, "button", "Save and finish")
+    expect(heading(page)).to_have_text(TITLE)
     expect(page.get_by_role("status")).to_contain_text("Step 1 has been saved.")
     _submit_to_coach(page)
     assert Assignment.objects.get(available_on=opens_on).status == Status.SUBMITTED
@@ -115,23 +92,23 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
     serve_axe(coach_page)
     page.set_viewport_size(DESKTOP)
     coach_page.set_viewport_size(DESKTOP)
-    audit = Audit()
+    audit = Audit(serious_only=True)
     start = dates.today()
     until = start + datetime.timedelta(weeks=3)
 
     # 1. The coach makes the intervention in the library.
     cp = coach_page
     log_in_with_totp(cp, coach)
-    _nav(cp, "Interventions")
-    expect(_h1(cp)).to_have_text("Interventions")
-    _click(cp, "link", "Library")
-    expect(_h1(cp)).to_have_text("Library")
+    follow_nav(cp, "Interventions")
+    expect(heading(cp)).to_have_text("Interventions")
+    press(cp, "link", "Library")
+    expect(heading(cp)).to_have_text("Library")
     audit.check(cp, "library")
-    _click(cp, "link", "New intervention")
-    expect(_h1(cp)).to_have_text("New intervention")
+    press(cp, "link", "New intervention")
+    expect(heading(cp)).to_have_text("New intervention")
     cp.get_by_label("Title").fill(TITLE)
-    _click(cp, "button", "Save")
-    expect(_h1(cp)).to_have_text("New step")
+    press(cp, "button", "Save")
+    expect(heading(cp)).to_have_text("New step")
     expect(cp.get_by_role("status")).to_contain_text("Now add its steps.")
 
     cp.get_by_label("Text for the coachee").fill(STEP_TEXT)
@@ -144,8 +121,8 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
     first.get_by_label("Label of the lowest point").fill("Low")
     first.get_by_label("Label of the highest point").fill("High")
     audit.check(cp, "step form (new)")
-    _click(cp, "button", "Save and add a question")
-    expect(_h1(cp)).to_have_text("Edit step")
+    press(cp, "button", "Save and add a question")
+    expect(heading(cp)).to_have_text("Edit step")
     expect(cp.get_by_role("status")).to_contain_text("The step has been saved.")
     expect(cp.locator("fieldset.question-form")).to_have_count(2)
     first = cp.get_by_role("group", name="Question 1", exact=True)
@@ -157,8 +134,8 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
     second.get_by_label("Kind of answer").select_option(label="Long text")
     second.get_by_label("Question", exact=True).fill(OPEN_QUESTION)
     audit.check(cp, "step form (edit)")
-    _click(cp, "button", "Save step")
-    expect(_h1(cp)).to_have_text(TITLE)
+    press(cp, "button", "Save step")
+    expect(heading(cp)).to_have_text(TITLE)
     questions = cp.locator("ol.steps ul.questions > li")
     expect(questions).to_have_count(2)
     expect(questions.nth(0)).to_contain_text(SCALE_QUESTION)
@@ -168,8 +145,8 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
     audit.check(cp, "template page")
 
     # 2. The coach assigns it weekly for three weeks, with a personal message.
-    _click(cp, "link", "Assign")
-    expect(_h1(cp)).to_have_text(f"Assign “{TITLE}”")
+    press(cp, "link", "Assign")
+    expect(heading(cp)).to_have_text(f"Assign “{TITLE}”")
     cp.get_by_label(coachee.get_full_name()).check()
     cp.get_by_label("Personal message").fill(MESSAGE)
     expect(cp.locator("input[type=date][name=starts_on]")).to_have_value(start.isoformat())
@@ -177,8 +154,8 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
     cp.get_by_label("Every week").check()
     cp.fill("input[type=date][name=until]", until.isoformat())
     audit.check(cp, "assign form")
-    _click(cp, "button", "Assign")
-    expect(_h1(cp)).to_have_text("Interventions")
+    press(cp, "button", "Assign")
+    expect(heading(cp)).to_have_text("Interventions")
     expect(cp.get_by_role("status")).to_contain_text("Assigned: 4 assignments in all.")
     rows = cp.locator("table.inbox tbody tr")
     expect(rows).to_have_count(1)
@@ -190,17 +167,17 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
 
     # 3. The coachee answers the scale on a first visit and the open question on a second.
     log_in(page, coachee)
-    _nav(page, "Interventions")
-    expect(_h1(page)).to_have_text("Interventions")
+    follow_nav(page, "Interventions")
+    expect(heading(page)).to_have_text("Interventions")
     open_items = page.locator("ul.cards > li")
     expect(open_items).to_have_count(1)
     audit.check(page, "coachee list")
     open_items.get_by_role("link", name=TITLE).click()
-    expect(_h1(page)).to_have_text(TITLE)
+    expect(heading(page)).to_have_text(TITLE)
     message = page.locator(".card", has=page.get_by_role("heading", name="Personal message"))
     expect(message).to_contain_text(MESSAGE)
-    _click(page, "link", "Start")
-    expect(_h1(page)).to_have_text("Step 1 of 1")
+    press(page, "link", "Start")
+    expect(heading(page)).to_have_text("Step 1 of 1")
     expect(page.get_by_text(STEP_TEXT)).to_be_visible()
     scale = _scale(page)
     expect(scale).to_contain_text("(required)")
@@ -213,38 +190,38 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
         assert horizontal_overflow(page) == 0, f"the step page scrolls sideways at {size}"
     page.set_viewport_size(DESKTOP)
     scale.get_by_role("radio", name="7", exact=True).check()
-    _click(page, "button", "Save")
+    press(page, "button", "Save")
     expect(page.get_by_role("status")).to_contain_text("Step 1 has been saved.")
-    expect(_h1(page)).to_have_text("Step 1 of 1")
+    expect(heading(page)).to_have_text("Step 1 of 1")
     expect(_scale(page).get_by_role("radio", name="7", exact=True)).to_be_checked()
-    _click(page, "button", "Log out")
+    press(page, "button", "Log out")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
     log_in(page, coachee)
-    _nav(page, "Interventions")
+    follow_nav(page, "Interventions")
     page.locator("ul.cards > li").get_by_role("link", name=TITLE).click()
-    expect(_h1(page)).to_have_text(TITLE)
+    expect(heading(page)).to_have_text(TITLE)
     expect(page.locator("ol.step-list")).to_contain_text("saved")
-    _click(page, "link", "Continue")
-    expect(_h1(page)).to_have_text("Step 1 of 1")
+    press(page, "link", "Continue")
+    expect(heading(page)).to_have_text("Step 1 of 1")
     expect(_scale(page).get_by_role("radio", name="7", exact=True)).to_be_checked()
     page.get_by_label(OPEN_QUESTION).fill(OPEN_ANSWER)
-    _click(page, "button", "Save and finish")
-    expect(_h1(page)).to_have_text(TITLE)
+    press(page, "button", "Save and finish")
+    expect(heading(page)).to_have_text(TITLE)
     _submit_to_coach(page)
 
     # 4. The coach reviews it.
-    _nav(cp, "Interventions")
+    follow_nav(cp, "Interventions")
     cp.get_by_role("link", name=re.compile(r"^Waiting for review")).click()
     expect(cp.get_by_role("heading", level=2, name="Waiting for review")).to_be_visible()
     rows = cp.locator("table.inbox tbody tr")
     expect(rows).to_have_count(1)
     rows.first.get_by_role("link", name=TITLE).click()
-    expect(_h1(cp)).to_have_text(TITLE)
+    expect(heading(cp)).to_have_text(TITLE)
     expect(cp.locator(".step-answers")).to_contain_text(OPEN_ANSWER)
     cp.get_by_label("Feedback on step 1").fill(STEP_FEEDBACK)
     cp.get_by_label("Overall feedback").fill(OVERALL_FEEDBACK)
-    _click(cp, "button", "Save and mark as reviewed")
+    press(cp, "button", "Save and mark as reviewed")
     expect(cp.get_by_role("status")).to_contain_text("Your feedback has been saved.")
     expect(cp.locator(".status")).to_have_text("Reviewed")
 
@@ -267,8 +244,8 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
 
         # 7. Both follow the progress over time. (Inside the patch: to the coachee, the
         # later occurrences exist from their own dates on.)
-        _click(page, "link", "Progress over time")
-        expect(_h1(page)).to_have_text("Progress over time")
+        press(page, "link", "Progress over time")
+        expect(heading(page)).to_have_text("Progress over time")
         _expect_chart(page)
         audit.check(page, "series chart (coachee)")
         for size, suffix in ((DESKTOP, "desktop"), (NARROW, "phone")):
@@ -276,11 +253,11 @@ def test_a_weekly_check_in_from_the_library_to_the_progress_chart(
             snapshot(page, f"interventions-chart-{suffix}")
             assert horizontal_overflow(page) == 0, f"the chart page scrolls sideways at {size}"
 
-        _nav(cp, "Interventions")
+        follow_nav(cp, "Interventions")
         cp.locator("table.inbox tbody tr").first.get_by_role("link", name=TITLE).click()
-        expect(_h1(cp)).to_have_text(TITLE)
-        _click(cp, "link", "Progress over time")
-        expect(_h1(cp)).to_have_text("Progress over time")
+        expect(heading(cp)).to_have_text(TITLE)
+        press(cp, "link", "Progress over time")
+        expect(heading(cp)).to_have_text("Progress over time")
         expect(cp.get_by_text(coachee.get_full_name())).to_be_visible()
         _expect_chart(cp)
         audit.check(cp, "series chart (coach)")
@@ -302,15 +279,15 @@ def _expect_chart(page):
 
 def test_a_step_with_only_a_text_is_saved_with_the_empty_question_left_as_it_is(page, coach):
     log_in_with_totp(page, coach)
-    _nav(page, "Interventions")
-    _click(page, "link", "Library")
-    _click(page, "link", "New intervention")
+    follow_nav(page, "Interventions")
+    press(page, "link", "Library")
+    press(page, "link", "New intervention")
     page.get_by_label("Title").fill(TITLE)
-    _click(page, "button", "Save")
-    expect(_h1(page)).to_have_text("New step")
+    press(page, "button", "Save")
+    expect(heading(page)).to_have_text("New step")
     expect(page.locator("fieldset.question-form")).to_have_count(1)
     page.get_by_label("Text for the coachee").fill(STEP_TEXT)
-    _click(page, "button", "Save step")
-    expect(_h1(page)).to_have_text(TITLE)
+    press(page, "button", "Save step")
+    expect(heading(page)).to_have_text(TITLE)
     expect(page.locator("ol.steps > li")).to_have_count(1)
     expect(page.locator("ol.steps > li").first).to_contain_text(STEP_TEXT)

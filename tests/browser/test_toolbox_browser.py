@@ -8,8 +8,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.axe import csp_violations, describe, require_axe, run_axe, serve_axe
-from tests.browser.helpers import DESKTOP, local_page, log_in, log_in_with_totp
+from tests.browser.axe import Audit, csp_violations, describe, require_axe, run_axe, serve_axe
+from tests.browser.helpers import (
+    DESKTOP,
+    follow_nav,
+    heading,
+    local_page,
+    log_in,
+    log_in_with_totp,
+    press,
+)
 from tests.factories.toolbox import file_item
 from toolbox import media
 
@@ -44,30 +52,6 @@ def coach_page(browser, live_server):
         yield page
 
 
-class Audit:
-    """Runs axe on the pages it is shown and keeps every violation, whatever its impact."""
-
-    def __init__(self):
-        self.problems = []
-
-    def check(self, page, name):
-        label = f"{name} ({page.url})"
-        for violation in run_axe(page):
-            self.problems.append(describe(label, [violation]))
-
-
-def _h1(page):
-    return page.get_by_role("heading", level=1)
-
-
-def _nav(page, name):
-    page.get_by_role("navigation", name="Main").get_by_role("link", name=name, exact=True).click()
-
-
-def _click(page, role, name):
-    page.get_by_role(role, name=name, exact=True).click()
-
-
 def _row(page, title):
     return page.locator("table.toolbox-list tbody tr").filter(
         has=page.get_by_role("link", name=title, exact=True)
@@ -81,8 +65,8 @@ def _add_file(page, path, title, share_with=None):
     if share_with is not None:
         share = page.get_by_role("group", name="Share with")
         share.get_by_label(share_with.get_full_name(), exact=True).check()
-    _click(page, "button", "Save")
-    expect(_h1(page)).to_have_text(title)
+    press(page, "button", "Save")
+    expect(heading(page)).to_have_text(title)
     expect(page.get_by_role("status")).to_contain_text("The item has been added.")
 
 
@@ -118,14 +102,14 @@ def test_a_coach_shares_a_recording_and_a_worksheet_and_withdraws_the_recording(
     # from its page.
     cp = coach_page
     log_in_with_totp(cp, coach)
-    _nav(cp, "Toolbox")
-    expect(_h1(cp)).to_have_text("Toolbox")
+    follow_nav(cp, "Toolbox")
+    expect(heading(cp)).to_have_text("Toolbox")
     expect(cp.get_by_role("heading", level=2)).to_have_text("My library")
-    _click(cp, "link", "Add an item")
-    expect(_h1(cp)).to_have_text("Add an item")
+    press(cp, "link", "Add an item")
+    expect(heading(cp)).to_have_text("Add an item")
     expect(cp).to_have_url(re.compile(r"/toolbox/new/$"))
     audit.check(cp, "add form")
-    _click(cp, "button", "Save")
+    press(cp, "button", "Save")
     expect(cp.get_by_role("alert")).to_contain_text(
         "Choose a file to upload or enter a web address."
     )
@@ -137,17 +121,17 @@ def test_a_coach_shares_a_recording_and_a_worksheet_and_withdraws_the_recording(
     expect(cp.locator("audio")).to_have_attribute("src", f"/toolbox/{audio_id}/file/")
     audit.check(cp, "item page with the audio player (coach)")
 
-    _click(cp, "link", "Back to the toolbox")
-    _click(cp, "link", "Add an item")
+    press(cp, "link", "Back to the toolbox")
+    press(cp, "link", "Add an item")
     _add_file(cp, pdf, PDF_TITLE)
     expect(_shares(cp)).to_contain_text("You have not shared this item with anyone.")
     _shares(cp).get_by_label(coachee.get_full_name(), exact=True).check()
-    _click(cp, "button", "Share")
+    press(cp, "button", "Share")
     expect(cp.get_by_role("status")).to_contain_text("Shared: 1 new share.")
     expect(_shares(cp).locator("ul.share-list > li")).to_have_count(1)
     expect(_shares(cp)).to_contain_text(coachee.get_full_name())
 
-    _click(cp, "link", "Back to the toolbox")
+    press(cp, "link", "Back to the toolbox")
     expect(_row(cp, AUDIO_TITLE)).to_contain_text("1 person")
     expect(_row(cp, PDF_TITLE)).to_contain_text("1 person")
     audit.check(cp, "toolbox list (coach)")
@@ -155,8 +139,8 @@ def test_a_coach_shares_a_recording_and_a_worksheet_and_withdraws_the_recording(
     # 2. The coachee finds both, marked new, plays the recording from its middle and
     # downloads the worksheet.
     log_in(page, coachee)
-    _nav(page, "Toolbox")
-    expect(_h1(page)).to_have_text("Toolbox")
+    follow_nav(page, "Toolbox")
+    expect(heading(page)).to_have_text("Toolbox")
     expect(page.get_by_role("heading", level=2)).to_have_text("Shared with me 2 new")
     for title in (AUDIO_TITLE, PDF_TITLE):
         row = _row(page, title)
@@ -177,7 +161,7 @@ def test_a_coach_shares_a_recording_and_a_worksheet_and_withdraws_the_recording(
     network.send("Network.enable")
     network.send("Network.emulateNetworkConditions", SLOW_NETWORK)
     _row(page, AUDIO_TITLE).get_by_role("link", name=AUDIO_TITLE).click()
-    expect(_h1(page)).to_have_text(AUDIO_TITLE)
+    expect(heading(page)).to_have_text(AUDIO_TITLE)
     expect(page.get_by_text(f"from {coach.get_full_name()}")).to_be_visible()
     page.wait_for_function(
         "() => { const audio = document.querySelector('audio');"
@@ -220,18 +204,18 @@ def test_a_coach_shares_a_recording_and_a_worksheet_and_withdraws_the_recording(
     )
     audit.check(page, "item page with the audio player (coachee)")
 
-    _click(page, "link", "Back to the toolbox")
+    press(page, "link", "Back to the toolbox")
     _row(page, PDF_TITLE).get_by_role("link", name=PDF_TITLE).click()
-    expect(_h1(page)).to_have_text(PDF_TITLE)
+    expect(heading(page)).to_have_text(PDF_TITLE)
     with page.expect_download() as download_info:
-        _click(page, "link", "Download")
+        press(page, "link", "Download")
     download = download_info.value
     assert download.suggested_filename == "sleep-diary.pdf"
     assert Path(download.path()).read_bytes() == PDF
 
     # 3. The coach withdraws the recording; the coachee's next request no longer gets it.
     cp.goto(audio_url)
-    _click(cp, "button", f"Stop sharing with {coachee.get_full_name()}")
+    press(cp, "button", f"Stop sharing with {coachee.get_full_name()}")
     expect(cp.get_by_role("status")).to_contain_text("The share has been withdrawn.")
     expect(_shares(cp)).to_contain_text("You have not shared this item with anyone.")
 
@@ -261,24 +245,24 @@ def test_a_coach_shares_the_selected_items_of_the_list_at_once(
 
     # The coachee looked before anything was shared.
     log_in(page, coachee)
-    _nav(page, "Toolbox")
+    follow_nav(page, "Toolbox")
     expect(page.get_by_text("Nothing has been shared with you yet.")).to_be_visible()
 
     cp = coach_page
     log_in_with_totp(cp, coach)
-    _nav(cp, "Toolbox")
+    follow_nav(cp, "Toolbox")
     for title in (AUDIO_TITLE, PDF_TITLE):
         expect(_row(cp, title)).to_contain_text("not shared")
         cp.get_by_role("checkbox", name=title, exact=True).check()
-    _click(cp, "button", "Share the selected items")
-    expect(_h1(cp)).to_have_text("Share items")
+    press(cp, "button", "Share the selected items")
+    expect(heading(cp)).to_have_text("Share items")
     expect(cp.get_by_role("heading", level=2)).to_have_text("2 items")
     expect(cp.locator("form li")).to_have_count(2)
     problems = run_axe(cp)
     assert not problems, describe(cp.url, problems)
     cp.get_by_label(coachee.get_full_name(), exact=True).check()
-    _click(cp, "button", "Share")
-    expect(_h1(cp)).to_have_text("Toolbox")
+    press(cp, "button", "Share")
+    expect(heading(cp)).to_have_text("Toolbox")
     expect(cp.get_by_role("status")).to_contain_text("Shared: 2 new shares.")
     expect(_row(cp, AUDIO_TITLE)).to_contain_text("1 person")
     expect(_row(cp, PDF_TITLE)).to_contain_text("1 person")
