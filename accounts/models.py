@@ -203,6 +203,11 @@ class Trajectory(models.Model):
     title = EncryptedTextField(_("title"), max_length=200, blank=True, default="")
     started_on = models.DateField(_("started on"), default=timezone.localdate)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    # When and by whom the end was recorded: a coach may undo it for END_UNDO_DAYS.
+    end_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ended_by = models.ForeignKey(
+        "User", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,9 +7,11 @@ only accounts, trajectories and invitations are registered: never any content.
 from django import forms
 from django.contrib import admin
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,7 @@ from accounts.models import (
 from accounts.roles import Role
 from pluform import dates
 from pluform.admin_site import RoleAdminSiteMixin, RoleModelAdminMixin
+from pluform.links import link_for
 
 
 class OrganisationAdminSite(RoleAdminSiteMixin, admin.AdminSite):
@@ -42,20 +45,66 @@ class OrganisationAdminSite(RoleAdminSiteMixin, admin.AdminSite):
 
     def index(self, request, extra_context=None):
         organisation = request.user.organisation_id
-        today_open = Q(trajectories__ended_on__isnull=True) | Q(
-            trajectories__ended_on__gte=dates.today()
+        today = dates.today()
+        today_open = Q(trajectories__ended_on__isnull=True) | Q(trajectories__ended_on__gte=today)
+        running = Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+        active = Q(is_active=True)
+        counts = User.objects.filter(organisation_id=organisation).aggregate(
+            coaches=Count("pk", filter=active & Q(role=Role.COACH), distinct=True),
+            coachees=Count("pk", filter=active & Q(role=Role.COACHEE), distinct=True),
+            active_coachees=Count(
+                "pk", filter=active & Q(role=Role.COACHEE) & today_open, distinct=True
+            ),
+            people=Count("pk", distinct=True),
         )
-        counts = User.objects.filter(organisation_id=organisation, is_active=True).aggregate(
-            coaches=Count("pk", filter=Q(role=Role.COACH), distinct=True),
-            coachees=Count("pk", filter=Q(role=Role.COACHEE), distinct=True),
-            active_coachees=Count("pk", filter=Q(role=Role.COACHEE) & today_open, distinct=True),
+        counts.update(
+            Trajectory.objects.filter(organisation_id=organisation).aggregate(
+                active_trajectories=Count("pk", filter=running),
+                ended_trajectories=Count("pk", filter=Q(ended_on__lt=today)),
+            )
         )
         extra_context = {
             **(extra_context or {}),
             "counts": counts,
             "organisation": request.user.organisation,
+            "users": last_activity(organisation),
+            "user_count": counts["people"],
         }
         return super().index(request, extra_context)
+
+
+# How many people the index lists by last activity; the coach and coachee lists show all.
+LAST_ACTIVITY_ROWS = 100
+
+
+def last_activity(organisation_id) -> list:
+    """The organisation's people, most recently active first (never active last): name, role
+    and the date of their last activity, nothing else. One query whatever their number."""
+    rows = list(
+        User.objects.filter(organisation_id=organisation_id)
+        .only("uuid", "first_name", "last_name", "role", "is_active", "last_activity_at")
+        .order_by(F("last_activity_at").desc(nulls_last=True), "last_name", "first_name", "uuid")[
+            :LAST_ACTIVITY_ROWS
+        ]
+    )
+    change_urls = {
+        Role.COACH: link_for("organisation:accounts_organisationcoach_change"),
+        Role.COACHEE: link_for("organisation:accounts_organisationcoachee_change"),
+    }
+    role_labels = {value: str(label) for value, label in Role.choices}
+    date_fmt = get_format("DATE_FORMAT")
+    for row in rows:
+        row.name = row.get_full_name()
+        row.role_text = role_labels.get(row.role, row.role)
+        url = change_urls.get(row.role)
+        row.url = url(row.pk) if url else ""
+        row.activity_iso = row.last_activity_at.isoformat() if row.last_activity_at else ""
+        row.activity_text = (
+            dateformat.format(timezone.localtime(row.last_activity_at), date_fmt)
+            if row.last_activity_at
+            else ""
+        )
+    return rows
 
 
 site = OrganisationAdminSite(name="organisation")

@@ -11,6 +11,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     Subquery,
     Value,
     When,
@@ -21,7 +22,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 
 from accounts.models import User
-from accounts.roles import Role
+from accounts.roles import CONTENT_ROLES, Role
 from dialogue import access, services
 from dialogue.models import Dialogue, Message, Participant
 from pluform.crypto import datakeys
@@ -202,4 +203,36 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
         is_newest=page.number == paginator.num_pages,
         first_new_id=first_new_id,
         blocker=services.posting_blocker(dialogue, participants),
+    )
+
+
+def unread_messages(user):
+    """The messages ``user`` has not read, in the dialogues they take part in: by others,
+    after their last read, not withdrawn or removed, and in a group only those written
+    since they joined (what the inbox counts as unread, in one query)."""
+    if not user.is_authenticated or user.role not in CONTENT_ROLES:
+        return Message.objects.none()
+    participation = "dialogue__participants__"
+    return (
+        Message.objects.filter(
+            # One filter() call: the participant conditions apply to the same joined row.
+            Q(**{f"{participation}user": user})
+            & Q(
+                created_at__gt=Coalesce(F(f"{participation}last_read_at"), Value(EPOCH)),
+                created_at__gte=Case(
+                    When(
+                        dialogue__kind=Dialogue.Kind.GROUP,
+                        then=F(f"{participation}joined_at"),
+                    ),
+                    default=Value(EPOCH),
+                ),
+                # Taking part is the permission; the participant row only holds read state.
+                dialogue__grants__user=user,
+                dialogue__grants__permission__codename=access.PARTICIPATE,
+                withdrawn_at__isnull=True,
+                removed_at__isnull=True,
+            )
+        )
+        .exclude(author=user)
+        .order_by()
     )

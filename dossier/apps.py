@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class DossierConfig(AppConfig):
     name = "dossier"
     verbose_name = _("Client dossier")
+
+    def ready(self):
+        from dossier import demo  # noqa: F401

@@ -18,6 +18,8 @@ urlpatterns = [
     path("dialogue/", include("dialogue.urls")),
     path("interventions/", include("interventions.urls")),
     path("toolbox/", include("toolbox.urls")),
+    path("dossier/", include("dossier.urls")),
+    path("timesheet/", include("dossier.timesheet_urls")),
     path("support/", include("accounts.support_urls")),
 ]
 

@@ -4,11 +4,21 @@ from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.generic import RedirectView
 
+from accounts.roles import Role
+from dossier import dashboard
+
 
 @never_cache
 @login_required
 def home(request):
-    return render(request, "home.html", {"role": request.user.role})
+    """The start page: a coach's dashboard, a coachee's overview, or links for other roles."""
+    user = request.user
+    context = {"role": user.role}
+    if user.role == Role.COACH:
+        context["dashboard"] = dashboard.for_coach(user)
+    elif user.role == Role.COACHEE:
+        context["start"] = dashboard.for_coachee(user)
+    return render(request, "home.html", context)
 
 
 class FaviconView(RedirectView):
