@@ -75,6 +75,7 @@ def build(seeded) -> list[Page]:
             reverse("toolbox:index") + "?q=adem+week",
             as_coach,
         ),
+        *_dossier_pages(seeded, coach, as_coach),
         Page(
             "post a message",
             reverse("dialogue:post_message", args=[dialogue_b.pk]),
@@ -82,6 +83,59 @@ def build(seeded) -> list[Page]:
             method="POST",
             expect=302,
             csrf=sessions.csrf_token(),
+        ),
+    ]
+
+
+def _dossier_pages(seeded, coach, as_coach) -> list[Page]:
+    """The coach's dashboard, "my coachees", the first coachee's dossier and the timesheet of
+    last month (a whole month, so its size does not depend on the day of the run)."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from bench.seed import REPORTS_PER_COACHEE
+    from dossier import dashboard, queries, timesheet
+    from dossier.models import TimeEntry
+    from pluform import dates
+
+    # coachees[i] is coached by coaches[i % len(coaches)]
+    own = seeded.coachees[:: len(seeded.coaches)]
+    quiet_since = timezone.now() - dashboard.INACTIVE_AFTER
+    inactive = sum(1 for c in own if not c.last_activity_at or c.last_activity_at < quiet_since)
+    last_month = dates.today().replace(day=1) - datetime.timedelta(days=1)
+    month = last_month.strftime("%Y-%m")
+    entries = TimeEntry.objects.filter(
+        coach=coach, worked_on__gte=last_month.replace(day=1), worked_on__lte=last_month
+    ).count()
+    dossier_path, timesheet_path = reverse("dossier:coachees"), reverse("timesheet:index")
+    return [
+        Page(
+            "dashboard, coach",
+            reverse("home"),
+            as_coach,
+            # rows of "inactive coachees": a name, then when last active (rows of "ending
+            # soon" look the same, but no seeded trajectory ends)
+            items=(b'</a> <span class="muted">', min(inactive, dashboard.LIST_LIMIT)),
+        ),
+        Page(
+            "my coachees, coach",
+            reverse("dossier:coachees"),
+            as_coach,
+            items=(f'<td><a href="{dossier_path}'.encode(), min(len(own), queries.PER_PAGE)),
+        ),
+        Page(
+            "dossier page, coach",
+            reverse("dossier:coachee", args=[seeded.coachees[0].pk]),
+            as_coach,
+            items=(f'<tr><td><a href="{dossier_path}reports/'.encode(), REPORTS_PER_COACHEE),
+        ),
+        Page(
+            "timesheet, coach",
+            f"{timesheet_path}?start={month}&end={month}",
+            as_coach,
+            items=(f'<td><a href="{timesheet_path}'.encode(), min(entries, timesheet.PER_PAGE)),
         ),
     ]
 

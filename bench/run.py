@@ -1,9 +1,11 @@
 """`make bench`: the product's key pages under wrk, against two reference pages, the audit
-trail's append rate, and Range reads in a large encrypted file (bench/range_read.py).
+trail's append rate, Range reads in a large encrypted file (bench/range_read.py) and the
+memory of the timesheet's CSV export (bench/export_memory.py).
 Figures go to the screen and to bench/results/<time>.json.
 
     .venv/bin/python bench/run.py [--coaches 20 --coachees 400 --messages 100
-                                   --duration 10 --passes 2 --range-size-mb 1024]
+                                   --duration 10 --passes 2 --range-size-mb 1024
+                                   --export-coachees 200]
 
 Needs PostgreSQL (127.0.0.1:5432, user postgres, no password), Redis (127.0.0.1:6379) and
 wrk; it installs nothing. It drops and recreates the database ``pluform_bench``, flushes its
@@ -30,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import environment, pages, report, server, wrk
 from bench.environment import ROOT, Missing, Target
 
-# As started: bench/range_read.py runs in a process of its own on the test settings, not on
-# the production environment this process takes on.
+# As started: bench/range_read.py and bench/export_memory.py run in processes of their own
+# and set up their own settings, not the production environment this process takes on.
 _STARTING_ENVIRONMENT = dict(os.environ)
 
 
@@ -48,6 +50,7 @@ def arguments(argv):
     add("--workers", type=int, default=2, help="gunicorn sync workers")
     add("--audit-duration", type=float, default=5, help="seconds per audit run; 0 skips it")
     add("--range-size-mb", type=int, default=1024, help="encrypted file for Range reads; 0 skips")
+    add("--export-coachees", type=int, default=200, help="CSV export memory benchmark; 0 skips")
     add("--database", default="pluform_bench")
     add("--redis-db", type=int, default=12)
     args = parser.parse_args(argv)
@@ -181,6 +184,40 @@ def range_line(figures) -> str:
     )
 
 
+def export_memory(args, scratch) -> dict:
+    """bench/export_memory.py in its own process and database (<--database>_export)."""
+    figures = scratch / "export_memory.json"
+    script = ROOT / "bench" / "export_memory.py"
+    command = [
+        sys.executable,
+        str(script),
+        *("--coachees", str(args.export_coachees), "--json", str(figures)),
+        *("--database", f"{args.database}_export", "--redis-db", str(args.redis_db)),
+    ]
+    finished = subprocess.run(command, cwd=ROOT, env=_STARTING_ENVIRONMENT, check=False)
+    if not figures.exists():
+        error = f"exit code {finished.returncode}"
+        return {"coachees": args.export_coachees, "ok": False, "error": error}
+    return json.loads(figures.read_text())
+
+
+def export_line(figures) -> str:
+    if not figures:
+        return "export memory benchmark skipped"
+    if "error" in figures:
+        return f"CSV export: FAILED ({figures['error']})"
+    entries, seconds = figures["entries"], figures["seconds"]
+    traced, peak = figures["tracemalloc_peak_mb"], figures["peak_over_rest_mb"]
+    return (
+        f"CSV export, a year for {figures['coachees']} coachees: {entries['year']} rows,"
+        f" {figures['bytes']['year'] / 1024 / 1024:.2f} MB in {seconds['year']:.2f} s;"
+        f" peak {peak['year']:+.1f} MB resident, {traced['year']:.2f} MB Python allocations,"
+        f" {figures['peak_ratio']['tracemalloc']:.2f}x those of a tenth"
+        f" ({entries['tenth']} rows, {peak['tenth']:+.1f} MB, {traced['tenth']:.2f} MB)"
+        f"{'' if figures['ok'] else ': MEMORY GROWS WITH THE ROWS'}"
+    )
+
+
 def bench(args, target, scratch) -> int:
     from bench import audit_append
 
@@ -202,18 +239,30 @@ def bench(args, target, scratch) -> int:
     if args.range_size_mb > 0:
         print(f"Range reads in a {args.range_size_mb} MB encrypted file ...", flush=True)
         ranges = range_read(args.range_size_mb, scratch)
+    exported = None
+    if args.export_coachees > 0:
+        print(f"CSV export of a year for {args.export_coachees} coachees ...", flush=True)
+        exported = export_memory(args, scratch)
     rows = report.summarise(page_list, args.connections)
     print()
     print(report.table(rows))
     print()
     print(report.audit_table(audit))
     print(range_line(ranges))
-    document = {**_about(args, seeded), "pages": rows, "audit": audit, "range_read": ranges}
+    print(export_line(exported))
+    document = {
+        **_about(args, seeded),
+        "pages": rows,
+        "audit": audit,
+        "range_read": ranges,
+        "export_memory": exported,
+    }
     document["machine"]["load_average_before"] = load_before
     path = report.write_json(document, stamp)
     print(f"\nWritten to {path.relative_to(ROOT)}")
     failed = any(row["errors"] for row in rows) or (audit and not audit["chain"]["intact"])
     failed = failed or (ranges is not None and not ranges["ok"])
+    failed = failed or (exported is not None and not exported["ok"])
     return 1 if failed else 0
 
 

@@ -1,4 +1,5 @@
-"""Seeds the bench database: coaches, coachees in one-to-one trajectories, encrypted messages.
+"""Seeds the bench database: coaches, coachees in one-to-one trajectories, encrypted messages,
+session reports and a year of time entries per coachee; coachees last active 0 to 59 days ago.
 
 Accounts and trajectories go through the project's services (so every app grants its access
 as in production); messages are bulk-created, and still encrypted by the model field on the
@@ -138,6 +139,68 @@ def _toolbox(coach, coachee) -> int:
     return len(items)
 
 
+REPORTS_PER_COACHEE = 20
+ENTRY_WEEKS, ENTRY_DAYS = 52, (0, 2, 4)  # a year of time entries, three a week per coachee
+
+
+def _dossier(coachees, coaches_of, today) -> tuple[int, int]:
+    """20 session reports per coachee and, for every coach, a year of time entries (three a
+    week per coachee), so the dashboard, "my coachees" and a year's export are full."""
+    return _reports(coachees, coaches_of, today), time_entries(coachees, coaches_of, today)
+
+
+def _reports(coachees, coaches_of, today) -> int:
+    from dossier.models import SessionKind, SessionReport
+
+    trajectories = {t.coachee_id: t for t in _trajectories()}
+    reports = [
+        SessionReport(
+            trajectory=trajectories[coachee.pk],
+            coachee=coachee,
+            author=coaches_of[coachee.pk],
+            edited_by=coaches_of[coachee.pk],
+            held_on=today - datetime.timedelta(days=14 * number),
+            minutes=60,
+            kind=SessionKind.VIDEO,
+            report="We bespraken de week: slaap, werk en wandelen.",
+            agreements="Elke dag tien minuten wandelen.",
+        )
+        for coachee in coachees
+        for number in range(REPORTS_PER_COACHEE)
+    ]
+    SessionReport.objects.bulk_create(reports, batch_size=2000)
+    return len(reports)
+
+
+def time_entries(coachees, coaches_of, today) -> int:
+    """A year of time entries up to ``today``: three a week per coachee, by their coach."""
+    from dossier.models import Activity, TimeEntry
+
+    trajectories = {t.coachee_id: t for t in _trajectories()}
+    entries = [
+        TimeEntry(
+            trajectory=trajectories[coachee.pk],
+            coachee=coachee,
+            coach=coaches_of[coachee.pk],
+            worked_on=today - datetime.timedelta(days=7 * week + day),
+            minutes=45,
+            activity=Activity.SESSION if day == 0 else Activity.WRITTEN,
+            note="Voorbereiding en verslag.",
+        )
+        for coachee in coachees
+        for week in range(ENTRY_WEEKS)
+        for day in ENTRY_DAYS
+    ]
+    TimeEntry.objects.bulk_create(entries, batch_size=2000)
+    return len(entries)
+
+
+def _trajectories():
+    from accounts.models import Trajectory
+
+    return Trajectory.objects.all()
+
+
 def message_body(rng: random.Random) -> str:
     """One to four sentences; about one message in five carries a link, as people share them."""
     body = " ".join(rng.sample(SENTENCES, rng.randint(1, 4)))
@@ -159,7 +222,17 @@ def _given_created_at(model):
         field.auto_now_add = True
 
 
-def _users(organisation, role, count, password, prefix):
+ACTIVITY_SPREAD_DAYS = 60
+
+
+def last_active(index, now):
+    """Coachee ``index`` was last active ``index % 60`` days ago: about half of anyone's
+    coachees are active (within 30 days), the others show in the dashboard's "inactive" list.
+    The first two coachees, who load pages, are active either way."""
+    return now - datetime.timedelta(days=index % ACTIVITY_SPREAD_DAYS)
+
+
+def _users(organisation, role, count, password, prefix, *, now=None):
     from allauth.account.models import EmailAddress
 
     from accounts.models import User
@@ -173,6 +246,7 @@ def _users(organisation, role, count, password, prefix):
             organisation=organisation,
             language="nl",
             password=password,
+            last_activity_at=last_active(index, now) if now else None,
         )
         for index in range(count)
     ]
@@ -243,35 +317,56 @@ def _read_state():
     Participant.objects.update(last_read_at=Subquery(last[:1]))
 
 
-def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seeded:
+def analyse() -> None:
+    """VACUUM ANALYZE, as autovacuum does in time on a live database: without statistics on
+    the freshly bulk-loaded tables PostgreSQL plans for empty ones (nested loops over every
+    row), and the figures would measure that instead of the pages."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
+def people(coaches: int, coachees: int, now):
+    """An organisation, its coaches (with two-factor authentication) and coachees, each
+    coachee in a trajectory (and so a dialogue) with coach ``index % coaches``; returns the
+    coaches, the coachees and each coachee's coach by the coachee's pk."""
     from django.contrib.auth.hashers import make_password
-    from django.db import transaction
-    from django.utils import timezone
 
     from accounts.models import Organisation
     from accounts.roles import Role
     from accounts.services import start_trajectory
+
+    password = make_password(None)  # nobody logs in with a password: sessions are made directly
+    organisation = Organisation.objects.create(name="Bench Coaching")
+    coach_users = _users(organisation, Role.COACH, coaches, password, "coach")
+    coachee_users = _users(organisation, Role.COACHEE, coachees, password, "coachee", now=now)
+    _professional_extras(coach_users)
+    coaches_of = {}
+    for index, coachee in enumerate(coachee_users):
+        coach = coach_users[index % len(coach_users)]
+        coaches_of[coachee.pk] = coach
+        start_trajectory(
+            coachee=coachee,
+            coaches=[coach],
+            organisation=organisation,
+            started_on=now.date() - datetime.timedelta(days=200),
+        )
+    return coach_users, coachee_users, coaches_of
+
+
+def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seeded:
+    from django.db import transaction
+    from django.utils import timezone
+
     from dialogue.models import Dialogue
+    from pluform import dates
 
     started = time.perf_counter()
     rng = random.Random(2026)  # the same texts on every run
-    password = make_password(None)  # nobody logs in with a password: sessions are made directly
     now = timezone.now()
     with transaction.atomic():
-        organisation = Organisation.objects.create(name="Bench Coaching")
-        coach_users = _users(organisation, Role.COACH, coaches, password, "coach")
-        coachee_users = _users(organisation, Role.COACHEE, coachees, password, "coachee")
-        _professional_extras(coach_users)
-        coaches_of = {}
-        for index, coachee in enumerate(coachee_users):
-            coach = coach_users[index % len(coach_users)]
-            coaches_of[coachee.pk] = coach
-            start_trajectory(
-                coachee=coachee,
-                coaches=[coach],
-                organisation=organisation,
-                started_on=now.date() - datetime.timedelta(days=200),
-            )
+        coach_users, coachee_users, coaches_of = people(coaches, coachees, now)
         by_coachee = {
             d.trajectory.coachee_id: d for d in Dialogue.objects.select_related("trajectory")
         }
@@ -283,6 +378,9 @@ def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seede
         progress(f"  {len(assignments)} interventions for the first coachee")
         items = _toolbox(coach_users[0], coachee_users[0])
         progress(f"  {items} toolbox items shared with the first coachee")
+        reports, entries = _dossier(coachee_users, coaches_of, dates.today())
+        progress(f"  {reports} session reports and {entries} time entries")
+    analyse()
     seconds = time.perf_counter() - started
     progress(f"  {count} encrypted messages; seeding took {seconds:.1f} s")
     return Seeded(coach_users, coachee_users, dialogues, count, messages, seconds, assignments)
