@@ -38,10 +38,6 @@ LIST_LIMIT = 10
 SHARED_LIMIT = 5
 
 
-def _date_text(value, fmt) -> str:
-    return dateformat.format(value, fmt) if value else ""
-
-
 def hours_text(minutes: int) -> str:
     """Minutes as hours with one decimal, in the reader's number format."""
     return number_format(minutes / 60, decimal_pos=1)
@@ -205,7 +201,7 @@ def _as_date(value) -> datetime.date:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def _ending(coach, today, coachee_url, date_fmt) -> list[Person]:
+def _ending(coach, today, coachee_url) -> list[Person]:
     trajectories = (
         access.trajectories_for(coach)
         .filter(
@@ -222,7 +218,7 @@ def _ending(coach, today, coachee_url, date_fmt) -> list[Person]:
             pk=t.coachee_id,
             name=t.coachee.get_full_name(),
             url=coachee_url(t.coachee_id),
-            date_text=_date_text(t.ended_on, date_fmt),
+            date_text=dates.date_text(t.ended_on),
         )
         for t in trajectories
     ]
@@ -231,7 +227,6 @@ def _ending(coach, today, coachee_url, date_fmt) -> list[Person]:
 def for_coach(coach) -> CoachDashboard:
     """Everything the coach's dashboard shows: five queries."""
     today = dates.today()
-    date_fmt = get_format("DATE_FORMAT")
     coachee_url = link_for("dossier:coachee")
     quiet_since = timezone.now() - INACTIVE_AFTER
 
@@ -250,9 +245,7 @@ def for_coach(coach) -> CoachDashboard:
             pk=c.pk,
             name=c.get_full_name(),
             url=coachee_url(c.pk),
-            date_text=_date_text(
-                c.last_activity_at and timezone.localtime(c.last_activity_at), date_fmt
-            ),
+            date_text=dates.date_text(c.last_activity_at),
         )
         for c in inactive[:LIST_LIMIT]
     ]
@@ -273,7 +266,7 @@ def for_coach(coach) -> CoachDashboard:
         overdue=counts["overdue"],
         minutes_this_month=months[-1].minutes,
         months=months,
-        ending=_ending(coach, today, coachee_url, date_fmt),
+        ending=_ending(coach, today, coachee_url),
         chart=hours_chart(months),
     )
 
@@ -290,7 +283,7 @@ class CoacheeStart:
     trajectories: list
 
 
-def _trajectories(coachee, date_fmt) -> list:
+def _trajectories(coachee) -> list:
     trajectories = list(
         Trajectory.objects.filter(coachee=coachee)
         .only("uuid", "coachee_id", "started_on", "ended_on")
@@ -308,8 +301,8 @@ def _trajectories(coachee, date_fmt) -> list:
         coaches = trajectory.coaches.all()
         trajectory.coach_names = ", ".join(c.get_full_name() for c in coaches)
         trajectory.coach_count = len(coaches)
-        trajectory.started_text = _date_text(trajectory.started_on, date_fmt)
-        trajectory.ended_text = _date_text(trajectory.ended_on, date_fmt)
+        trajectory.started_text = dates.date_text(trajectory.started_on)
+        trajectory.ended_text = dates.date_text(trajectory.ended_on)
         trajectory.running = trajectory.is_active
     return trajectories
 
@@ -317,7 +310,6 @@ def _trajectories(coachee, date_fmt) -> list:
 def for_coachee(coachee) -> CoacheeStart:
     """Everything the coachee's start page shows, with the keys of every title on it loaded
     in one query."""
-    date_fmt = get_format("DATE_FORMAT")
     dialogues = list(dialogue_queries.inbox_for(coachee).filter(unread__gt=0)[:LIST_LIMIT])
     assignments = list(interventions_queries.coachee_open(coachee)[: LIST_LIMIT + 1])
     more_assignments = len(assignments) > LIST_LIMIT
@@ -340,5 +332,5 @@ def for_coachee(coachee) -> CoacheeStart:
         assignments=assignments,
         more_assignments=more_assignments,
         shared=shared,
-        trajectories=_trajectories(coachee, date_fmt),
+        trajectories=_trajectories(coachee),
     )

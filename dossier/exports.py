@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
@@ -122,7 +123,7 @@ class Export:
 
 
 def _attachment(response, filename: str):
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

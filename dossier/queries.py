@@ -1,35 +1,24 @@
 """The read side of the dossier: "my coachees" and one coachee's dossier page, each in a
 fixed number of queries whatever the number of coachees, reports or items."""
 
-import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.utils import dateformat, timezone
-from django.utils.formats import get_format
 
 from dialogue.models import Message
 from dialogue.queries import unread_messages
 from dossier import access
 from dossier.models import SessionKind, TimeEntry
-from interventions.models import Assignment, Status
+from interventions import access as interventions_access
+from interventions.models import Status
 from pluform import dates
 from pluform.crypto import datakeys
 from pluform.crypto.scopes import library_scope
 from pluform.links import link_for
-from toolbox.models import Item, Share
+from toolbox import access as toolbox_access
 
 PER_PAGE = 50
-
-
-def _date(value) -> str:
-    """A date, or a moment as the date it is where the reader is."""
-    if not value:
-        return ""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return dateformat.format(value, get_format("DATE_FORMAT"))
 
 
 def coachee_rows(coach, *, q="", ended=False):
@@ -51,11 +40,8 @@ def coachee_rows(coach, *, q="", ended=False):
         .values("dialogue__trajectory__coachee")
         .annotate(n=Count("pk"))
     )
-    review = Assignment.objects.filter(
-        coachee=OuterRef("pk"),
-        status=Status.SUBMITTED,
-        grants__user=coach,
-        grants__permission__codename="review_assignment",
+    review = interventions_access.assignments_for(coach).filter(
+        coachee=OuterRef("pk"), status=Status.SUBMITTED
     )
     review_counts = review.order_by().values("coachee").annotate(n=Count("pk")).values("n")
     return (
@@ -82,9 +68,9 @@ def decorate_coachees(rows) -> None:
     for row in rows:
         row.url_path = url(row.pk)
         row.name = f"{row.first_name} {row.last_name}"
-        row.started_text = _date(row.started_on)
-        row.ended_text = _date(row.ended_on)
-        row.activity_text = _date(row.last_activity_at)
+        row.started_text = dates.date_text(row.started_on)
+        row.ended_text = dates.date_text(row.ended_on)
+        row.activity_text = dates.date_text(row.last_activity_at)
 
 
 @dataclass
@@ -121,13 +107,10 @@ def dossier(coach, coachee) -> Dossier:
     for report in reports:
         report.url_path = report_url(report.pk)
         report.kind_text = kind_labels[report.kind]
-        report.date_text = _date(report.held_on)
+        report.date_text = dates.date_text(report.held_on)
     assignments = list(
-        Assignment.objects.filter(
-            coachee=coachee,
-            grants__user=coach,
-            grants__permission__codename="review_assignment",
-        )
+        interventions_access.assignments_for(coach)
+        .filter(coachee=coachee)
         .select_related("version")
         .only(
             "id", "status", "due_on", "available_on", "version__title", "version__organisation_id"
@@ -140,7 +123,7 @@ def dossier(coach, coachee) -> Dossier:
     for assignment in assignments:
         assignment.url_path = assignment_url(assignment.pk)
         assignment.status_text = str(status_labels[assignment.status])
-        assignment.due_text = _date(assignment.due_on)
+        assignment.due_text = dates.date_text(assignment.due_on)
     activity = (
         Message.objects.filter(dialogue__trajectory__in=[t.pk for t in trajectories])
         .filter(withdrawn_at__isnull=True, removed_at__isnull=True)
@@ -152,13 +135,7 @@ def dossier(coach, coachee) -> Dossier:
         )
     )
     items = list(
-        Item.objects.filter(
-            Exists(Share.objects.filter(content_object=OuterRef("pk"), user=coachee)),
-            Exists(
-                Share.objects.filter(content_object=OuterRef("pk"), user=coachee, shared_by=coach)
-            )
-            | Q(owner=coach),
-        )
+        toolbox_access.shared_with_coachee(coach, coachee)
         .only("id", "kind", "title", "owner_id", "owned_by_coachee", "created_at")
         .order_by("-created_at")[:PER_PAGE]
     )
@@ -177,8 +154,8 @@ def dossier(coach, coachee) -> Dossier:
         dialogue={
             "total": activity["total"],
             "by_coachee": activity["by_coachee"],
-            "last_text": _date(activity["last"]),
-            "last_by_coachee_text": _date(activity["last_by_coachee"]),
+            "last_text": dates.date_text(activity["last"]),
+            "last_by_coachee_text": dates.date_text(activity["last_by_coachee"]),
         },
         items=items,
         minutes_this_year=year_minutes or 0,

@@ -51,10 +51,6 @@ def duration_text(minutes: int) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}"
 
 
-def _date_text(value) -> str:
-    return dateformat.format(value, get_format("DATE_FORMAT"))
-
-
 def report_source(report_id) -> str:
     return f"report:{report_id}"
 
@@ -128,7 +124,7 @@ def _check_day(coach, worked_on, minutes, *, excluding=None) -> None:
             "coachees together), so at most %(left)s can be added."
         ) % {
             "recorded": duration_text(recorded),
-            "date": _date_text(worked_on),
+            "date": dates.date_text(worked_on),
             "left": duration_text(max(MINUTES_PER_DAY - recorded, 0)),
         }
         raise _field_error("minutes", message, "day_full")
@@ -259,7 +255,7 @@ def decorate(entries) -> None:
     for entry in entries:
         entry.edit_path = edit_url(entry.pk)
         entry.delete_path = delete_url(entry.pk)
-        entry.date_text = _date_text(entry.worked_on)
+        entry.date_text = dates.date_text(entry.worked_on)
         entry.activity_text = labels[entry.activity]
         entry.duration_text = duration_text(entry.minutes)
         entry.billable_text = yes if entry.billable else no

@@ -58,10 +58,11 @@ def coachee(request, coachee_id):
     coach = _coach(request)
     person = access.get_coachee_for(coach, coachee_id)
     audit.record(request, Action.VIEW, subject=person, obj=person, detail="dossier")
+    for trajectory in person.shared_trajectories:
+        trajectory.may_undo_end = services.may_undo_end(trajectory)
     context = {
         "dossier": queries.dossier(coach, person),
         "restriction": services.restriction_error(person),
-        "undo": {t.pk: services.may_undo_end(t) for t in person.shared_trajectories},
     }
     return render(request, "dossier/coachee.html", context)
 

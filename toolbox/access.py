@@ -39,9 +39,16 @@ def items_for(user):
     return Item.objects.filter(visible)
 
 
-def _loaded(user, item_id) -> Item:
-    queryset = items_for(user).select_related("upload", "owner")
-    item = get_object_or_404(queryset, pk=item_id)
+def shared_with_coachee(coach, coachee):
+    """What the coach shared with the coachee, and their own items that someone shared
+    with them: for the coachee's dossier."""
+    shared = Share.objects.filter(content_object=OuterRef("pk"), user=coachee)
+    return items_for(coach).filter(
+        Exists(shared.filter(shared_by=coach)) | (Q(owner=coach) & Exists(shared))
+    )
+
+
+def _mark(user, item) -> Item:
     item.is_own = item.owner_id == user.pk
     # A coach may pass on their own items and the organisation library; a coachee their own.
     item.may_share = item.is_own or (
@@ -50,6 +57,11 @@ def _loaded(user, item_id) -> Item:
     if hasattr(item, "upload"):
         item.upload.item = item
     return item
+
+
+def _loaded(user, item_id) -> Item:
+    queryset = items_for(user).select_related("upload", "owner")
+    return _mark(user, get_object_or_404(queryset, pk=item_id))
 
 
 def get_item_for(user, item_id) -> Item:
@@ -66,8 +78,10 @@ def get_own_item_for(user, item_id) -> Item:
 
 def get_shareable_items_for(user, item_ids) -> list[Item]:
     """The items among ``item_ids`` that ``user`` may share; a 404 if any is not."""
-    items = [_loaded(user, item_id) for item_id in dict.fromkeys(item_ids)]
-    if any(not item.may_share for item in items):
+    wanted = set(item_ids)
+    queryset = items_for(user).select_related("upload", "owner").filter(pk__in=wanted)
+    items = [_mark(user, item) for item in queryset]
+    if len(items) != len(wanted) or any(not item.may_share for item in items):
         raise Http404
     return items
 

@@ -4,12 +4,11 @@ item's shares, each in a fixed number of queries whatever the number of items.""
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.template.defaultfilters import filesizeformat
-from django.utils import dateformat
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.roles import Role
+from pluform import dates
 from pluform.crypto import datakeys
 from pluform.links import link_for
 from toolbox import access
@@ -115,10 +114,6 @@ def library_page(user, section, *, q="", kind="", sort="new", page=None, since=N
     return paged
 
 
-def _date_text(value) -> str:
-    return dateformat.format(value, get_format("DATE_FORMAT"))
-
-
 def decorate(items, user, since=NOT_MARKED) -> None:
     """Compute once per row what the template shows, with labels translated once."""
     items = list(items)
@@ -129,7 +124,7 @@ def decorate(items, user, since=NOT_MARKED) -> None:
     for item in items:
         item.url_path = url(item.pk)
         item.kind_text = kind_labels[item.kind]
-        item.date_text = _date_text(getattr(item, "shared_at", None) or item.created_at)
+        item.date_text = dates.date_text(getattr(item, "shared_at", None) or item.created_at)
         upload = getattr(item, "upload", None)
         item.size_text = filesizeformat(upload.size) if upload is not None else ""
         item.owner_name = (
