@@ -5,19 +5,17 @@ any page that the coachee, an organisation manager, a Pluform staff member, a co
 stranger can open."""
 
 import logging
-import re
-import zlib
 
 import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
-from django.urls import NoReverseMatch, get_resolver, reverse
-from django.urls.resolvers import URLResolver
+from django.urls import reverse
 
 from dossier.models import Activity, SessionReport, SessionReportVersion, TimeEntry
 from pluform import dates
 from privacy.models import AuditEvent
+from tests.documents import body, pdf_everything, plain_routes, shows
 
 pytestmark = pytest.mark.django_db
 
@@ -36,27 +34,6 @@ NOT_ALLOWED_ROLES = [
     "stranger_coachee",
 ]
 COACHES = {"other_coach", "stranger_coach"}
-# GET pages that would end the session or only switch the language.
-NOT_VISITED = {"account_logout", "logout", "set_language", "favicon"}
-
-
-def _body(response) -> str:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("latin-1")
-    return response.content.decode("utf-8", errors="replace")
-
-
-def _leaks(response) -> bool:
-    headers = "".join(f"{key}: {value}" for key, value in response.headers.items())
-    return MARKER in (_body(response) + headers).casefold()
-
-
-def _timesheet_url(name, *args) -> str | None:
-    """A URL of the timesheet, or None while the timesheet engineer has not added it."""
-    try:
-        return reverse(f"timesheet:{name}", args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _raw_database_text() -> str:
@@ -75,7 +52,7 @@ def _raw_database_text() -> str:
 
 def _post(client, url, data=None):
     response = client.post(url, data or {})
-    assert response.status_code == 302, (url, response.status_code, _body(response)[:2000])
+    assert response.status_code == 302, (url, response.status_code, body(response)[:2000])
     return response
 
 
@@ -108,13 +85,11 @@ def written(client, actors, trajectory, django_capture_on_commit_callbacks):
                 },
             )
         stale = client.post(edit, {**form, "report": f"Oud {MARKER}", "revision": 1})
-        assert stale.status_code == 200 and MARKER in _body(stale)
+        assert stale.status_code == 200 and MARKER in body(stale)
         _post(client, add, {**form, "report": f"Weg {MARKER}", "agreements": f"Weg {MARKER}"})
         gone = SessionReport.objects.exclude(pk=report.pk).get()
         _post(client, reverse("dossier:report_delete", args=[gone.pk]))
-        from_report = _timesheet_url("from_report", report.pk)
-        if from_report:
-            _post(client, from_report)
+        _post(client, reverse("timesheet:from_report", args=[report.pk]))
     entry = TimeEntry.objects.create(
         trajectory=trajectory,
         coachee=coachee,
@@ -159,17 +134,6 @@ def test_canaries_are_stored_encrypted_and_stay_out_of_e_mails_and_logs(actors, 
         assert MARKER not in event.detail.casefold()
 
 
-def _plain_routes(resolver=None, prefix=""):
-    """The named URL patterns without parameters: every page a signed-in person can open
-    without knowing an id."""
-    for entry in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _plain_routes(entry, route)
-        elif "<" not in route and "(?P" not in route and entry.name not in NOT_VISITED:
-            yield "/" + route.lstrip("^").rstrip("$")
-
-
 def _dossier_pages(written, actors, trajectory) -> list[str]:
     report, entry, coachee = written["report"], written["entry"], actors["coachee"]
     pages = [
@@ -184,10 +148,7 @@ def _dossier_pages(written, actors, trajectory) -> list[str]:
         ),
         reverse("dossier:end_trajectory", args=[trajectory.pk]),
     ]
-    for name in ("edit", "delete"):
-        url = _timesheet_url(name, entry.pk)
-        if url:
-            pages.append(url)
+    pages += [reverse(f"timesheet:{name}", args=[entry.pk]) for name in ("edit", "delete")]
     return pages
 
 
@@ -219,13 +180,13 @@ def test_no_page_anyone_but_the_coach_opens_shows_a_canary(
     caplog.set_level(logging.DEBUG)
     report, entry = written["report"], written["entry"]
     dossier = _dossier_pages(written, actors, trajectory)
-    pages = [*_plain_routes(), *dossier, *_admin_pages(actors, trajectory)]
+    pages = [*plain_routes(), *dossier, *_admin_pages(actors, trajectory)]
     assert AuditEvent.objects.filter(object_uuid=report.pk).count() >= 4
     client.force_login(actors[role])
     with django_capture_on_commit_callbacks(execute=True):
         for url in pages:
             response = client.get(url, follow=True)
-            assert not _leaks(response), (role, url)
+            assert not shows(response, MARKER), (role, url)
         for url in dossier:
             response = client.get(url)
             # Only a coach has a list of coachees (their own); every other dossier page is
@@ -236,13 +197,13 @@ def test_no_page_anyone_but_the_coach_opens_shows_a_canary(
             reverse("dossier:report_edit", args=[report.pk]),
             reverse("dossier:report_delete", args=[report.pk]),
         ]
-        for name, args in (("from_report", [report.pk]), ("delete", [entry.pk])):
-            url = _timesheet_url(name, *args)
-            if url:
-                posts.append(url)
+        posts += [
+            reverse("timesheet:from_report", args=[report.pk]),
+            reverse("timesheet:delete", args=[entry.pk]),
+        ]
         for url in posts:
             response = client.post(url, {"report": "x", "revision": 99})
-            assert response.status_code == 404 and not _leaks(response), (role, url)
+            assert response.status_code == 404 and not shows(response, MARKER), (role, url)
     assert SessionReport.objects.filter(pk=report.pk).exists()
     assert TimeEntry.objects.filter(pk=entry.pk).exists()
     for email in mail.outbox:
@@ -256,26 +217,13 @@ def test_no_page_anyone_but_the_coach_opens_shows_a_canary(
 # The timesheet's exports
 
 
-def _pdf_text(data: bytes) -> str:
-    """The PDF's bytes with every compressed stream inflated: what a reader could extract."""
-    parts = [data.decode("latin-1")]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            parts.append(stream.decode("latin-1"))
-    return "\n".join(parts)
-
-
 @pytest.mark.parametrize("file_format", ["csv", "pdf"])
 def test_the_timesheet_exports_hold_no_canary(client, actors, written, file_format):
-    export = _timesheet_url("export")
-    if export is None:
-        pytest.skip("timesheet:export does not exist yet (dossier/timesheet_urls.py)")
+    export = reverse("timesheet:export")
     cache.clear()  # rate limits of the re-authentication
     client.force_login(actors["coach"])
     response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-    assert response.status_code == 302, _body(response)[:2000]
+    assert response.status_code == 302, body(response)[:2000]
     today = dates.today()
     response = client.post(
         export,
@@ -286,12 +234,12 @@ def test_the_timesheet_exports_hold_no_canary(client, actors, written, file_form
             "include_names": "on",
         },
     )
-    assert response.status_code == 200, _body(response)[:2000]
+    assert response.status_code == 200, body(response)[:2000]
     if file_format == "pdf":
         assert response["Content-Type"] == "application/pdf"
-        text = _pdf_text(response.content)
+        text = pdf_everything(response.content)
     else:
-        text = _body(response)
+        text = body(response)
     # Positive control: the coachee's name and the entry's minutes are in the file.
     assert "Zwanenburg" in text
     assert MARKER not in text.casefold()

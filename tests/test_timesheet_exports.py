@@ -7,9 +7,7 @@ again first; every export in the audit trail without names."""
 import csv
 import datetime
 import io
-import re
 import tracemalloc
-import zlib
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -21,6 +19,7 @@ from dossier import access, exports
 from dossier.models import Activity, TimeEntry
 from pluform import dates
 from privacy.audit_models import Action, AuditEvent
+from tests.documents import pdf_everything, pdf_strings
 from tests.factories.accounts import CoacheeFactory, TrajectoryFactory
 from tests.factories.dossier import session_report, time_entry
 from tests.pages import page_text
@@ -61,20 +60,6 @@ def _csv_rows(response) -> list[list[str]]:
     assert isinstance(response, StreamingHttpResponse)
     text = b"".join(response.streaming_content).decode()
     return list(csv.reader(io.StringIO(text)))
-
-
-def _pdf_text(data: bytes) -> str:
-    """The text drawn on the PDF's pages, one string per line of text."""
-    assert data.startswith(b"%PDF-")
-    lines = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            content = zlib.decompress(stream).decode("latin-1")
-        except zlib.error:
-            continue
-        for shown in re.findall(r"\(((?:[^()\\]|\\.)*)\)\s*Tj", content):
-            lines.append(re.sub(r"\\(.)", r"\1", shown))
-    return "\n".join(lines)
 
 
 @pytest.fixture
@@ -183,7 +168,7 @@ def test_the_pdf_has_the_rows_and_totals_without_names(coach, entries):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].endswith('.pdf"')
-    text = _pdf_text(response.content)
+    text = "\n".join(pdf_strings(response.content))
     assert "Timesheet of Carla Ravestein" in text
     lines = text.splitlines()
     assert lines.count("Coachee 1") == 1 and lines.count("Coachee 2") == 2
@@ -201,7 +186,7 @@ def test_the_pdf_has_the_rows_and_totals_without_names(coach, entries):
 
 
 def test_the_pdf_has_names_only_when_asked(coach, entries):
-    text = _pdf_text(_login(coach).post(EXPORT, _data("pdf", names=True)).content)
+    text = "\n".join(pdf_strings(_login(coach).post(EXPORT, _data("pdf", names=True)).content))
     assert "Eva Zwanenburg" in text and "Bram Brandsma" in text
     assert "Coachee 1" not in text
 
@@ -213,20 +198,20 @@ def test_names_outside_latin_1_are_shown_as_far_as_the_font_can(coach, organisat
     time_entry(coach, TrajectoryFactory(coachee=person, coaches=[coach]), days_ago=1)
     response = _login(coach).post(EXPORT, _data("pdf", names=True))
     assert response.status_code == 200
-    assert "?ukasz Zoë-Ng" in _pdf_text(response.content)
+    assert "?ukasz Zoë-Ng" in "\n".join(pdf_strings(response.content))
 
 
 def test_a_long_period_runs_over_pages_with_headings_on_each(coach, trajectory):
     for n in range(120):
         time_entry(coach, trajectory, days_ago=n % 30, minutes=5)
-    text = _pdf_text(_login(coach).post(EXPORT, _data("pdf")).content)
+    text = "\n".join(pdf_strings(_login(coach).post(EXPORT, _data("pdf")).content))
     assert text.count("Page 1 of ") == 1 and "Page 3 of " in text
     assert text.splitlines().count("Date") >= 3
     assert "10:00" in text  # 600 minutes in all
 
 
 def test_an_empty_period_says_so(coach, trajectory):
-    text = _pdf_text(_login(coach).post(EXPORT, _data("pdf")).content)
+    text = "\n".join(pdf_strings(_login(coach).post(EXPORT, _data("pdf")).content))
     assert "No time was recorded in this period." in text
     assert "0:00" in text
 
@@ -239,8 +224,10 @@ def test_no_note_or_report_text_is_ever_exported(coach, trajectory, entries, fmt
     session_report(coach, trajectory, report=REPORT, agreements="Afspraak Patrijs")
     _login(coach).post(reverse("timesheet:from_report", args=[_report_id(coach)]))
     response = _login(coach).post(EXPORT, _data(fmt, names=True))
-    content = b"".join(response.streaming_content) if fmt == "csv" else _pdf_text(response.content)
-    content = content.decode() if isinstance(content, bytes) else content
+    if fmt == "csv":
+        content = b"".join(response.streaming_content).decode()
+    else:
+        content = pdf_everything(response.content)
     for secret in ("Roerdomp", "Kwartel", "Patrijs"):
         assert secret not in content
 

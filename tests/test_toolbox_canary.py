@@ -10,12 +10,12 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.db import connection
-from django.urls import get_resolver, reverse
-from django.urls.resolvers import URLResolver
+from django.urls import reverse
 
 from accounts.models import NotificationChoice
 from pluform.notices import services as notices
 from privacy.models import AuditEvent
+from tests.documents import body, plain_routes, shows
 from tests.factories.accounts import CoacheeFactory, TrajectoryFactory
 from tests.factories.toolbox import upload
 from toolbox import media
@@ -35,19 +35,6 @@ NO_CONTENT_ROLES = [
 ]
 ADD = reverse("toolbox:add")
 INDEX = reverse("toolbox:index")
-# GET pages that would end the session or only switch the language.
-NOT_VISITED = {"account_logout", "logout", "set_language", "favicon"}
-
-
-def _body(response) -> str:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode("latin-1")
-    return response.content.decode("utf-8", errors="replace")
-
-
-def _leaks(response) -> bool:
-    headers = "".join(f"{key}: {value}" for key, value in response.headers.items())
-    return MARKER in (_body(response) + headers).casefold()
 
 
 def _url(name, item):
@@ -70,7 +57,7 @@ def _post(client, capture, url, data):
     """A page's POST, with what it schedules (notices) delivered at once, while it is news."""
     with capture(execute=True):
         response = client.post(url, data)
-    assert response.status_code == 302, (url, response.status_code, _body(response)[:2000])
+    assert response.status_code == 302, (url, response.status_code, body(response)[:2000])
     return response
 
 
@@ -222,17 +209,6 @@ def test_canaries_are_stored_encrypted_and_stay_out_of_e_mails_and_logs(
         assert MARKER not in str(record.args).casefold()
 
 
-def _plain_routes(resolver=None, prefix=""):
-    """The named URL patterns without parameters: every page a signed-in person can open
-    without knowing an id."""
-    for entry in (resolver or get_resolver()).url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from _plain_routes(entry, route)
-        elif "<" not in route and "(?P" not in route and entry.name not in NOT_VISITED:
-            yield "/" + route.lstrip("^").rstrip("$")
-
-
 def _pages(written, actors, trajectory):
     coach, coachee = actors["coach"], actors["coachee"]
     items = written.values()
@@ -264,7 +240,7 @@ def _pages(written, actors, trajectory):
         reverse("support:user", args=[coachee.uuid]),
         reverse("support:users") + "?q=" + coachee.email,
     ]
-    return [*_plain_routes(), *toolbox, *organisation, *it_admin, *support]
+    return [*plain_routes(), *toolbox, *organisation, *it_admin, *support]
 
 
 @pytest.mark.parametrize("role", [*NO_CONTENT_ROLES, "stranger_coach", "stranger_coachee"])
@@ -278,13 +254,13 @@ def test_no_page_a_manager_staff_member_or_stranger_opens_shows_a_canary(
     with django_capture_on_commit_callbacks(execute=True):
         for url in pages:
             response = client.get(url, follow=True)
-            assert not _leaks(response), (role, url)
+            assert not shows(response, MARKER), (role, url)
         for item in written.values():
             for name in ("edit", "delete", "share"):
                 response = client.post(
                     _url(name, item), {"title": "x", "recipients": [actors["coachee"].pk]}
                 )
-                assert response.status_code == 404 and not _leaks(response), (role, name)
+                assert response.status_code == 404 and not shows(response, MARKER), (role, name)
     for email in mail.outbox:
         assert MARKER not in (email.subject + email.body).casefold()
     for record in caplog.records:
@@ -299,7 +275,7 @@ def test_the_storage_use_list_shows_numbers_only(client, actors, written):
     url = "/organisation/toolbox/coachstorage/"
     assert url in client.get("/organisation/").text
     response = client.get(url)
-    assert response.status_code == 200 and not _leaks(response)
+    assert response.status_code == 200 and not shows(response, MARKER)
     rows = {row.pk: row for row in response.context["cl"].result_list}
     assert set(rows) == {coach.pk, actors["other_coach"].pk}  # coaches of this organisation
     stored = sum(ItemFile.objects.filter(item__owner=coach).values_list("size", flat=True))
@@ -323,6 +299,6 @@ def test_the_storage_use_of_a_coach_opens_no_page_with_their_account_details(cli
     client.force_login(manager)
     for page in ("change", "history"):
         response = client.get(f"/organisation/toolbox/coachstorage/{coach.pk}/{page}/")
-        body = _body(response)
+        text = body(response)
         assert response.status_code == 403, page
-        assert coach.password not in body and "Reason only IT may read" not in body
+        assert coach.password not in text and "Reason only IT may read" not in text
