@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import monitoring  # noqa: F401  (connects the login signal receivers)
+        # Connects the login signal receivers; registers the subject data sections.
+        from accounts import monitoring, subject_data  # noqa: F401

@@ -7,6 +7,6 @@ class DialogueConfig(AppConfig):
     verbose_name = _("Dialogue")
 
     def ready(self):
-        from dialogue import demo, notices, signals  # noqa: F401
+        from dialogue import demo, notices, signals, subject_data  # noqa: F401
 
         notices.register()

@@ -7,4 +7,4 @@ class DossierConfig(AppConfig):
     verbose_name = _("Client dossier")
 
     def ready(self):
-        from dossier import demo  # noqa: F401
+        from dossier import demo, subject_data  # noqa: F401

@@ -7,6 +7,6 @@ class InterventionsConfig(AppConfig):
     verbose_name = _("Interventions")
 
     def ready(self):
-        from interventions import demo, notices, signals  # noqa: F401
+        from interventions import demo, notices, signals, subject_data  # noqa: F401
 
         notices.register()

@@ -7,6 +7,6 @@ class ToolboxConfig(AppConfig):
     verbose_name = _("Toolbox")
 
     def ready(self):
-        from toolbox import demo, notices, organisation_admin, signals  # noqa: F401
+        from toolbox import demo, notices, organisation_admin, signals, subject_data  # noqa: F401
 
         notices.register()

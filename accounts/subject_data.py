@@ -1,0 +1,173 @@
+"""What accounts holds about a data subject: the profile (a coach's licence and billing
+details included), a coachee's trajectories, and the profile photo."""
+
+from functools import partial
+
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import CoachProfile, ProfilePhoto, Trajectory, User
+from accounts.roles import Role
+from pluform.uploads.types import TYPES
+from privacy.subject_data import (
+    FILE_FIELDS,
+    FILES_KEY,
+    Section,
+    SubjectFile,
+    decrypted_stream,
+    file_entry,
+    full_name,
+    iso,
+    register,
+)
+
+
+def _photo_path(photo: ProfilePhoto) -> str:
+    known = TYPES.get(photo.content_type)
+    extension = f".{known.extensions[0]}" if known else ""
+    return f"files/accounts/photo/{photo.pk}{extension}"
+
+
+def _photo_name(photo: ProfilePhoto) -> str:
+    return _photo_path(photo).rsplit("/", 1)[-1]
+
+
+def _profile_records(subject):
+    user = User.objects.select_related("organisation").get(pk=subject.pk)
+    record = {
+        "id": str(user.uuid),
+        "role": user.role,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "organisation": user.organisation.name if user.organisation else None,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "birth_date": iso(user.birth_date),
+        "gender": user.gender or None,
+        "phone": user.phone or None,
+        "message_notifications": user.message_notifications,
+        "active": user.is_active,
+        "joined_at": iso(user.date_joined),
+        "last_activity_at": iso(user.last_activity_at),
+        "processing_restricted_at": iso(user.processing_restricted_at),
+        "restriction_reason": user.restriction_reason or None,
+    }
+    if user.role == Role.COACH:
+        profile = CoachProfile.objects.filter(user=user).first()
+        if profile is not None:
+            record.update(
+                {
+                    "licence_started_on": iso(profile.licence_started_on),
+                    "licence_ended_on": iso(profile.licence_ended_on),
+                    "billing_address": profile.billing_address or None,
+                    "invoice_email": profile.invoice_email or None,
+                    "iban": profile.iban or None,
+                    "product": profile.product or None,
+                }
+            )
+    photo = ProfilePhoto.objects.filter(user=user).first()
+    record[FILES_KEY] = (
+        [
+            file_entry(
+                _photo_path(photo),
+                _photo_name(photo),
+                content_type=photo.content_type,
+                size=photo.size,
+            )
+        ]
+        if photo is not None
+        else []
+    )
+    yield record
+
+
+def _profile_files(subject):
+    photo = ProfilePhoto.objects.filter(user_id=subject.pk).first()
+    if photo is not None:
+        yield SubjectFile(
+            path=_photo_path(photo),
+            open=partial(decrypted_stream, photo, "file"),
+            size=photo.size,
+        )
+
+
+PROFILE = Section(
+    name="accounts.profile",
+    title=_("Your account"),
+    description=_(
+        "Your account and its settings as Pluform keeps them; for a coach also the licence "
+        "and billing details. Your profile photo, if you added one, is among the files."
+    ),
+    fields={
+        "id": _("Identifier of your account"),
+        "role": _("Your role: coach, coachee, org_manager or a Pluform staff role"),
+        "email": _("Your e-mail address, with which you log in"),
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
+        "organisation": _("The organisation you take part in through Pluform"),
+        "language": _("The language of Pluform for you: nl (Dutch) or en (English)"),
+        "time_zone": _("The time zone in which Pluform shows times to you"),
+        "birth_date": _("Birth date"),
+        "gender": _("Gender: female, male, non_binary or other"),
+        "phone": _("Phone number"),
+        "message_notifications": _(
+            "When you get e-mail notices: immediate (soon after something new arrives), "
+            "daily (once a day) or off (never)"
+        ),
+        "active": _("Whether the account can be used"),
+        "joined_at": _("When the account was made"),
+        "last_activity_at": _("When you last used Pluform"),
+        "processing_restricted_at": _(
+            "Since when the processing of your data is restricted (kept, but not used)"
+        ),
+        "restriction_reason": _("Why the processing of your data is restricted"),
+        "licence_started_on": _("Start of your licence as a coach"),
+        "licence_ended_on": _("End of your licence as a coach"),
+        "billing_address": _("Billing address"),
+        "invoice_email": _("The e-mail address invoices go to"),
+        "iban": _("Bank account number (IBAN)"),
+        "product": _("The Pluform product you use"),
+        **FILE_FIELDS,
+    },
+    records=_profile_records,
+    files=_profile_files,
+)
+
+
+def _trajectory_records(subject):
+    if subject.role != Role.COACHEE:
+        return
+    trajectories = (
+        Trajectory.objects.filter(coachee_id=subject.pk)
+        .select_related("organisation")
+        .prefetch_related("coaches")
+        .order_by("started_on", "created_at")
+    )
+    for trajectory in trajectories.iterator(chunk_size=100):
+        yield {
+            "id": str(trajectory.uuid),
+            "title": trajectory.title or None,
+            "organisation": trajectory.organisation.name,
+            "started_on": iso(trajectory.started_on),
+            "ended_on": iso(trajectory.ended_on),
+            "coaches": sorted(full_name(coach) for coach in trajectory.coaches.all()),
+        }
+
+
+TRAJECTORIES = Section(
+    name="accounts.trajectories",
+    title=_("Your coaching trajectories"),
+    description=_("Each coaching trajectory you follow or followed, and who coaches you in it."),
+    fields={
+        "id": _("Identifier of the trajectory"),
+        "title": _("The title of the trajectory"),
+        "organisation": _("The organisation that provides the coaching"),
+        "started_on": _("When the trajectory started"),
+        "ended_on": _("When the trajectory ended (empty while it runs)"),
+        "coaches": _("The names of your coaches in this trajectory"),
+    },
+    records=_trajectory_records,
+)
+
+register(PROFILE)
+register(TRAJECTORIES)
