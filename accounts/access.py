@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.http import Http404
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, User, not_restricted
 from accounts.roles import Role
 
 INVITER_ROLES = frozenset({Role.COACH, Role.ORG_MANAGER})
@@ -36,8 +36,9 @@ def get_invitation_for(user, uuid) -> Invitation:
 
 
 def coaches_of_organisation(organisation_id):
+    """The coaches who may take on a coachee: active, and not restricted."""
     return User.objects.filter(
-        organisation_id=organisation_id, role=Role.COACH, is_active=True
+        not_restricted(), organisation_id=organisation_id, role=Role.COACH, is_active=True
     ).order_by("last_name", "first_name")
 
 

@@ -18,12 +18,6 @@ from privacy.audit import Action
 
 
 class UserAdminForm(forms.ModelForm):
-    restricted = forms.BooleanField(
-        label=_("Restrict processing"),
-        required=False,
-        help_text=_("The data is kept but not processed further until the restriction is lifted."),
-    )
-
     class Meta:
         model = User
         fields = [
@@ -38,18 +32,7 @@ class UserAdminForm(forms.ModelForm):
             "organisation",
             "is_active",
             "message_notifications",
-            "restriction_reason",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["restricted"].initial = self.instance.processing_restricted
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("restricted") and not cleaned.get("restriction_reason", "").strip():
-            self.add_error("restriction_reason", _("Give the reason for the restriction."))
-        return cleaned
 
 
 @admin.register(User)
@@ -68,7 +51,14 @@ class UserAdmin(ITAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "organisation", "is_active"]
     list_select_related = ["organisation"]
     search_fields = ["email", "first_name", "last_name"]
-    readonly_fields = ["date_joined", "last_login", "last_activity_at", "processing_restricted_at"]
+    readonly_fields = [
+        "date_joined",
+        "last_login",
+        "last_activity_at",
+        "processing_restricted_at",
+        "restriction_ground",
+        "restriction_reason",
+    ]
     fieldsets = [
         (
             None,
@@ -80,7 +70,14 @@ class UserAdmin(ITAdminMixin, admin.ModelAdmin):
         ),
         (
             _("Restriction of processing"),
-            {"fields": ["restricted", "restriction_reason", "processing_restricted_at"]},
+            {
+                "fields": ["processing_restricted_at", "restriction_ground", "restriction_reason"],
+                # Through a request only: the subject is told before a restriction is lifted.
+                "description": _(
+                    "Set and lifted by carrying out a restriction request under Privacy, so "
+                    "that the subject is told before it is lifted."
+                ),
+            },
         ),
         (_("Activity"), {"fields": ["date_joined", "last_login", "last_activity_at"]}),
     ]
@@ -100,18 +97,14 @@ class UserAdmin(ITAdminMixin, admin.ModelAdmin):
             obj.email = form.initial["email"]
         if not change:
             obj.set_unusable_password()  # they choose one through "forgot your password"
-        reason = form.cleaned_data.get("restriction_reason", "")
         obj.save()
         if change and "email" in form.changed_data:
             services.change_email(obj, new_email)
-        changed = sorted(set(form.changed_data) - {"restricted", "restriction_reason"})
-        if changed:
+        if form.changed_data:
             action = Action.CHANGE if change else Action.CREATE
-            audit.record(request, action, subject=obj, obj=obj, detail=", ".join(changed))
-        if form.cleaned_data["restricted"] and not obj.processing_restricted:
-            services.restrict_processing(obj, reason, request=request)
-        elif not form.cleaned_data["restricted"] and obj.processing_restricted:
-            services.lift_restriction(obj, request=request)
+            audit.record(
+                request, action, subject=obj, obj=obj, detail=", ".join(sorted(form.changed_data))
+            )
 
     @admin.action(description=_("Reset two-factor authentication (lost phone)"))
     def reset_mfa(self, request, queryset):

@@ -43,6 +43,7 @@ def issue(invitation: Invitation) -> Invitation:
             coach is None
             or coach.role != Role.COACH
             or not coach.is_active
+            or coach.processing_restricted
             or coach.organisation_id != invitation.organisation_id
         ):
             raise CoachRequired("A coachee's invitation needs a coach of the same organisation.")
@@ -114,7 +115,11 @@ def accept(invitation: Invitation, *, first_name, last_name, language, password)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
     if user.role == Role.COACH:
         CoachProfile.objects.create(user=user, licence_started_on=timezone.localdate())
-    elif invitation.coach_id and invitation.coach.is_active:
+    elif (
+        invitation.coach_id
+        and invitation.coach.is_active
+        and not invitation.coach.processing_restricted
+    ):
         start_trajectory(
             coachee=user, coaches=[invitation.coach], organisation=invitation.organisation
         )

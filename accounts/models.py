@@ -53,6 +53,18 @@ class NotificationChoice(models.TextChoices):
     OFF = "off", _("Never")
 
 
+class RestrictionGround(models.TextChoices):
+    """The grounds for a restriction (1.2.6.4); a coach has all but the legal claim (1.3.5.4)."""
+
+    CONTESTED = "contested", _("The subject contests that the data is correct")
+    UNLAWFUL = "unlawful", _("The processing is unlawful, but the subject wants no erasure")
+    LEGAL_CLAIM = (
+        "legal_claim",
+        _("The coach no longer needs the data, but the subject needs it for a legal claim"),
+    )
+    OBJECTED = "objected", _("The subject has objected to the processing")
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -101,6 +113,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     restriction_reason = models.CharField(
         _("reason for the restriction"), max_length=300, blank=True
+    )
+    restriction_ground = models.CharField(
+        _("ground for the restriction"),
+        max_length=20,
+        choices=RestrictionGround.choices,
+        blank=True,
     )
 
     objects = UserManager()
@@ -159,6 +177,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def processing_restricted(self):
         """The one predicate every content app asks before it processes this subject."""
         return self.processing_restricted_at is not None
+
+    @property
+    def held_for_legal_claim(self):
+        """Restricted because the subject needs the data for a legal claim: never purged."""
+        legal_claim = self.restriction_ground == RestrictionGround.LEGAL_CLAIM
+        return self.processing_restricted and legal_claim
+
+
+def not_restricted(path: str = "") -> models.Q:
+    """``User.processing_restricted`` as a query condition; ``path`` leads to the user
+    (``"coachee"``, ``"shared_by"``), empty for users themselves."""
+    prefix = f"{path}__" if path else ""
+    return models.Q(**{f"{prefix}processing_restricted_at__isnull": True})
 
 
 class CoachProfile(models.Model):

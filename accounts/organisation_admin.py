@@ -5,7 +5,8 @@ only accounts, trajectories and invitations are registered: never any content.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import redirect
@@ -16,7 +17,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from accounts import invitations, services
-from accounts.access import coaches_of_organisation
 from accounts.admin_actions import revoke_invitations
 from accounts.forms import InvitationForm
 from accounts.models import (
@@ -24,12 +24,14 @@ from accounts.models import (
     OrganisationCoach,
     OrganisationCoachee,
     Trajectory,
+    TrajectoryCoach,
     User,
 )
 from accounts.roles import Role
 from pluform import dates
 from pluform.admin_site import RoleAdminSiteMixin, RoleModelAdminMixin
 from pluform.links import link_for
+from privacy import consent
 
 
 class OrganisationAdminSite(RoleAdminSiteMixin, admin.AdminSite):
@@ -194,6 +196,10 @@ class TrajectoryForm(forms.ModelForm):
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
+        help_text=_(
+            "A coach you add to a coachee who already has a coach joins only once the coachee "
+            "consents; until then they see nothing. Untick a coach to withdraw the question."
+        ),
     )
 
     class Meta:
@@ -205,13 +211,24 @@ class TrajectoryForm(forms.ModelForm):
         started, ended = cleaned.get("started_on"), cleaned.get("ended_on")
         if started and ended and ended < started:
             self.add_error("ended_on", _("The end date lies before the start date."))
+        adding = self.instance._state.adding
+        coachee = cleaned.get("coachee") if adding else self.instance.coachee
+        current = set() if adding else set(self.instance.coaches.all())
+        added = set(cleaned.get("assigned_coaches") or ()) - current
+        try:
+            if coachee is not None and (added or adding):
+                services.check_may_join(coachee)
+            for coach in added if coachee is not None else ():
+                services.check_may_join(coachee, coach)
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
 
 @admin.register(Trajectory, site=site)
 class TrajectoryAdmin(ScopedAdmin):
     form = TrajectoryForm
-    fields = ["coachee", "assigned_coaches", "started_on", "ended_on"]
+    fields = ["coachee", "assigned_coaches", "waiting_for_consent", "started_on", "ended_on"]
     list_display = ["coachee", "coach_names", "started_on", "ended_on", "active"]
     list_select_related = ["coachee"]
     search_fields = ["coachee__first_name", "coachee__last_name", "coachee__email"]
@@ -229,8 +246,17 @@ class TrajectoryAdmin(ScopedAdmin):
     def active(self, obj):
         return obj.is_active
 
+    @admin.display(description=_("waiting for the coachee's consent"))
+    def waiting_for_consent(self, obj):
+        names = [str(c.coach) for c in consent.pending_for(obj)] if obj and obj.pk else []
+        return ", ".join(names) or self.get_empty_value_display()
+
     def get_readonly_fields(self, request, obj=None):
-        return ["coachee"] if obj else []
+        return ["coachee", "waiting_for_consent"] if obj else ["waiting_for_consent"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return fields if obj else [name for name in fields if name != "waiting_for_consent"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = super().get_form(request, obj, change=change, **kwargs)
@@ -239,9 +265,14 @@ class TrajectoryAdmin(ScopedAdmin):
         class ScopedTrajectoryForm(base):
             def __init__(self, *args, **kw):
                 super().__init__(*args, **kw)
-                self.fields["assigned_coaches"].queryset = coaches_of_organisation(organisation)
-                if self.instance.pk:
-                    self.initial["assigned_coaches"] = list(self.instance.coaches.all())
+                # Restricted coaches stay listed (and kept) where already assigned; clean()
+                # refuses adding one.
+                self.fields["assigned_coaches"].queryset = User.objects.filter(
+                    organisation_id=organisation, role=Role.COACH, is_active=True
+                ).order_by("last_name", "first_name")
+                if not self.instance._state.adding:
+                    asked = [c.coach for c in consent.pending_for(self.instance)]
+                    self.initial["assigned_coaches"] = [*self.instance.coaches.all(), *asked]
                 if "coachee" in self.fields:
                     self.fields["coachee"].queryset = User.objects.filter(
                         organisation_id=organisation, role=Role.COACHEE, is_active=True
@@ -258,14 +289,40 @@ class TrajectoryAdmin(ScopedAdmin):
             services.save_new_trajectory(obj)
 
     def save_related(self, request, form, formsets, change):
-        # Coach (un)assignment goes through the services, so every app adjusts its access.
+        # Coach (un)assignment goes through the services, so every app adjusts its access,
+        # and a coach the coachee must consent to is only asked for (regulation 1.2.6.8).
         trajectory = form.instance
         wanted = set(form.cleaned_data["assigned_coaches"])
-        current = set(trajectory.coaches.all())
-        for coach in current - wanted:
+        current = set(
+            TrajectoryCoach.objects.filter(trajectory=trajectory).values_list("coach", flat=True)
+        )
+        asked = {c.coach_id: c for c in consent.pending_for(trajectory)}
+        for coach in wanted:
+            if coach.pk not in current and coach.pk not in asked:
+                try:
+                    pending = services.assign_coach(
+                        trajectory,
+                        coach,
+                        requested_by=request.user,
+                        starting=not change,
+                        request=request,
+                    )
+                except ValidationError as error:
+                    self.message_user(request, " ".join(error.messages), messages.ERROR)
+                    continue
+                if pending is not None:
+                    self.message_user(
+                        request,
+                        _("%(coach)s joins once the coachee consents; the coachee has been asked.")
+                        % {"coach": coach},
+                        messages.WARNING,
+                    )
+        kept = {coach.pk for coach in wanted}
+        for coach_id, question in asked.items():
+            if coach_id not in kept:
+                consent.withdraw(question, request.user, request=request)
+        for coach in User.objects.filter(pk__in=current - kept):
             services.unassign_coach(trajectory, coach)
-        for coach in wanted - current:
-            services.assign_coach(trajectory, coach)
 
 
 class OrganisationInvitationForm(InvitationForm):

@@ -1,6 +1,8 @@
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts import emails
 from accounts.models import ProfilePhoto, Trajectory, TrajectoryCoach
@@ -16,18 +18,48 @@ def start_trajectory(*, coachee, coaches, organisation, started_on=None, title="
     return save_new_trajectory(trajectory, coaches)
 
 
+def check_may_join(coachee, coach=None) -> None:
+    """Nobody whose processing is restricted starts a trajectory or gets a new coach."""
+    if coachee.processing_restricted:
+        raise ValidationError(
+            _(
+                "Processing of this coachee's data is restricted: "
+                "no trajectory or coach can be added."
+            )
+        )
+    if coach is not None and coach.processing_restricted:
+        raise ValidationError(
+            _("Processing of this coach's data is restricted: they cannot take on a coachee now.")
+        )
+
+
 @transaction.atomic
-def save_new_trajectory(trajectory: Trajectory, coaches=()) -> Trajectory:
+def save_new_trajectory(trajectory: Trajectory, coaches=(), *, requested_by=None) -> Trajectory:
     """Saves a trajectory built elsewhere (e.g. an admin form) and tells the other apps."""
+    check_may_join(trajectory.coachee)
     trajectory.save()
     trajectory_started.send(sender=Trajectory, trajectory=trajectory)
     for coach in coaches:
-        assign_coach(trajectory, coach)
+        assign_coach(trajectory, coach, requested_by=requested_by, starting=True)
     return trajectory
 
 
 @transaction.atomic
-def assign_coach(trajectory: Trajectory, coach) -> None:
+def assign_coach(trajectory: Trajectory, coach, *, requested_by=None, starting=False, request=None):
+    """Makes ``coach`` a coach of the trajectory, or, when the coachee has to consent first
+    (regulation 1.2.6.8), asks them and returns the pending consent."""
+    from privacy import consent
+
+    check_may_join(trajectory.coachee, coach)
+    if consent.needs_consent(trajectory, coach, starting=starting):
+        return consent.ask(trajectory, coach, requested_by=requested_by, request=request)
+    add_coach(trajectory, coach)
+    return None
+
+
+@transaction.atomic
+def add_coach(trajectory: Trajectory, coach) -> None:
+    """The coach joins: every app grants what the coachee's consent (if any) allows."""
     _, created = TrajectoryCoach.objects.get_or_create(trajectory=trajectory, coach=coach)
     if created:
         coach_assigned.send(sender=Trajectory, trajectory=trajectory, coach=coach)
@@ -69,17 +101,23 @@ def may_reset_password(user) -> bool:
     return user.email_set_by_other_at is None
 
 
-def restrict_processing(user, reason: str, *, request=None) -> None:
+def restrict_processing(user, reason: str, *, ground: str = "", request=None) -> None:
     user.processing_restricted_at = timezone.now()
     user.restriction_reason = reason
-    user.save(update_fields=["processing_restricted_at", "restriction_reason"])
+    user.restriction_ground = ground
+    user.save(
+        update_fields=["processing_restricted_at", "restriction_reason", "restriction_ground"]
+    )
     audit.record(request, Action.RESTRICT, subject=user, obj=user, detail="restriction set")
 
 
 def lift_restriction(user, *, request=None) -> None:
     user.processing_restricted_at = None
     user.restriction_reason = ""
-    user.save(update_fields=["processing_restricted_at", "restriction_reason"])
+    user.restriction_ground = ""
+    user.save(
+        update_fields=["processing_restricted_at", "restriction_reason", "restriction_ground"]
+    )
     audit.record(request, Action.RESTRICT, subject=user, obj=user, detail="restriction lifted")
 
 

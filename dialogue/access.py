@@ -21,12 +21,20 @@ class NotAContentRole(ValueError):
     """Raised when code tries to let a role that never sees content into a dialogue."""
 
 
-def add_participant(dialogue: Dialogue, user, *, lead: bool = False) -> Participant:
+def add_participant(
+    dialogue: Dialogue, user, *, lead: bool = False, sees_history: bool | None = None
+) -> Participant:
+    """``sees_history``: whether they read what was written before they joined; by default
+    yes in a one-to-one dialogue, never in a group."""
+    if sees_history is None:
+        sees_history = not dialogue.is_group
     if user.role not in CONTENT_ROLES:
         raise NotAContentRole(f"user {user.pk} has role {user.role}")
     if lead and user.role != Role.COACH:
         raise NotAContentRole(f"user {user.pk} cannot lead a dialogue")
-    participant, _ = Participant.objects.get_or_create(dialogue=dialogue, user=user)
+    participant, _ = Participant.objects.get_or_create(
+        dialogue=dialogue, user=user, defaults={"sees_history": sees_history}
+    )
     assign_perm(PARTICIPATE, user, dialogue)
     if lead:
         assign_perm(LEAD, user, dialogue)
@@ -70,11 +78,23 @@ def get_led_dialogue_for(user, dialogue_id) -> Dialogue:
     return dialogue
 
 
+def _check_visible(dialogue, user, message) -> None:
+    """A 404 for a message written before a participant who doesn't see the history joined."""
+    joined = (
+        Participant.objects.filter(dialogue=dialogue, user=user, sees_history=False)
+        .values_list("joined_at", flat=True)
+        .first()
+    )
+    if joined is not None and message.created_at < joined:
+        raise Http404
+
+
 def get_message_for(user, dialogue_id, message_id) -> Message:
     dialogue = get_dialogue_for(user, dialogue_id)
     message = get_object_or_404(
         Message.objects.select_related("author"), dialogue=dialogue, pk=message_id
     )
+    _check_visible(dialogue, user, message)
     message.dialogue = dialogue
     return message
 
@@ -89,10 +109,7 @@ def get_attachment_for(user, dialogue_id, attachment_id) -> Attachment:
         message__removed_at__isnull=True,
         pk=attachment_id,
     )
-    if dialogue.is_group:
-        joined = Participant.objects.filter(dialogue=dialogue, user=user).values("joined_at")
-        if not joined or attachment.message.created_at < joined[0]["joined_at"]:
-            raise Http404
+    _check_visible(dialogue, user, attachment.message)
     attachment.message.dialogue = dialogue
     return attachment
 

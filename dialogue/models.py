@@ -91,6 +91,8 @@ class Participant(models.Model):
     )
     joined_at = models.DateTimeField(auto_now_add=True)
     last_read_at = models.DateTimeField(null=True, blank=True)
+    # False for a coach who joined with the coachee's consent but without the history.
+    sees_history = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("participant")

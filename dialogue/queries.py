@@ -77,9 +77,9 @@ def inbox_for(user, coachee=None):
         queryset.select_related("trajectory")
         .annotate(my_last_read=Coalesce(Subquery(my_row.values("last_read_at")[:1]), Value(EPOCH)))
         .annotate(
-            my_visible_from=Case(
-                When(kind=Dialogue.Kind.GROUP, then=Subquery(my_row.values("joined_at")[:1])),
-                default=Value(EPOCH),
+            my_visible_from=Coalesce(
+                Subquery(my_row.filter(sees_history=False).values("joined_at")[:1]),
+                Value(EPOCH),
             )
         )
         .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
@@ -143,9 +143,10 @@ class DialoguePage:
 
 
 def visible_messages(dialogue: Dialogue, participant: Participant):
-    """A group member reads what was written after they joined, never the history before."""
+    """A group member reads what was written after they joined, never the history before;
+    so does a coach whom the coachee let in without the history."""
     messages = dialogue.messages.all()
-    if dialogue.is_group:
+    if dialogue.is_group or not participant.sees_history:
         messages = messages.filter(created_at__gte=participant.joined_at)
     return messages
 
@@ -208,8 +209,9 @@ def dialogue_page(dialogue: Dialogue, user, page_number=None) -> DialoguePage:
 
 def unread_messages(user):
     """The messages ``user`` has not read, in the dialogues they take part in: by others,
-    after their last read, not withdrawn or removed, and in a group only those written
-    since they joined (what the inbox counts as unread, in one query)."""
+    after their last read, not withdrawn or removed, and, for a group member or a coach let
+    in without the history, only those written since they joined (what the inbox counts as
+    unread, in one query)."""
     if not user.is_authenticated or user.role not in CONTENT_ROLES:
         return Message.objects.none()
     participation = "dialogue__participants__"
@@ -221,7 +223,7 @@ def unread_messages(user):
                 created_at__gt=Coalesce(F(f"{participation}last_read_at"), Value(EPOCH)),
                 created_at__gte=Case(
                     When(
-                        dialogue__kind=Dialogue.Kind.GROUP,
+                        **{f"{participation}sees_history": False},
                         then=F(f"{participation}joined_at"),
                     ),
                     default=Value(EPOCH),

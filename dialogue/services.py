@@ -9,12 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Trajectory, User
+from accounts.models import Trajectory, User, not_restricted
 from accounts.roles import Role
 from dialogue import access
 from dialogue.models import Attachment, Dialogue, Message, Participant
 from pluform import dates
 from pluform.notices import services as notices
+from privacy import consent
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,13 @@ def ensure_trajectory_dialogue(trajectory: Trajectory) -> Dialogue:
             dialogue = Dialogue.objects.get(trajectory=trajectory)
         logger.info("dialogue %s created for trajectory %s", dialogue.pk, trajectory.pk)
     access.add_participant(dialogue, trajectory.coachee)
-    for coach in trajectory.coaches.all():
-        access.add_participant(dialogue, coach, lead=True)
+    # Fresh from the database: a caller's prefetched ``coaches`` may predate this assignment.
+    for coach in User.objects.filter(trajectorycoach__trajectory=trajectory):
+        scope = consent.scope(trajectory, coach)
+        if scope.dialogue:
+            access.add_participant(
+                dialogue, coach, lead=True, sees_history=scope.history_from is None
+            )
     return dialogue
 
 
@@ -84,7 +90,7 @@ def group_candidates(coach: User):
     """Who a coach may bring into a group: their own coachees and co-coaches of their org."""
     today = dates.today()
     own_coachees = (
-        Trajectory.objects.filter(coaches=coach)
+        consent.trajectories_of(coach, "dialogue")
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .values("coachee_id")
     )
@@ -92,6 +98,7 @@ def group_candidates(coach: User):
         User.objects.filter(
             Q(pk__in=own_coachees, role=Role.COACHEE)
             | Q(role=Role.COACH, organisation_id=coach.organisation_id),
+            not_restricted(),
             is_active=True,
         )
         .exclude(pk=coach.pk)
@@ -297,5 +304,8 @@ def remove_message(message: Message, coach: User) -> None:
     _lock(message)
     if message.is_gone:
         raise ValidationError(_("This message has already been removed."))
+    participants = message.dialogue.participants.select_related("user")
+    if any(participant.user.processing_restricted for participant in participants):
+        raise _blocked_error(Blocker.RESTRICTED)
     _destroy_content(message, removed_at=timezone.now(), removed_by=coach)
     logger.info("message %s removed by %s", message.pk, coach.pk)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Trajectory, User
 from accounts.roles import Role
 from dossier.models import SessionReport, TimeEntry
+from privacy import consent
 
 
 def _is_coach(user) -> bool:
@@ -22,7 +23,7 @@ def trajectories_for(coach):
     """Every trajectory the coach takes part in, running or ended."""
     if not _is_coach(coach):
         return Trajectory.objects.none()
-    return Trajectory.objects.filter(coaches=coach)
+    return consent.trajectories_of(coach, "dossier")
 
 
 def coachees_for(coach):
@@ -47,7 +48,9 @@ def get_trajectory_for(coach, trajectory_id) -> Trajectory:
 
 
 def reports_for(coach):
-    return SessionReport.objects.filter(trajectory__in=trajectories_for(coach))
+    return SessionReport.objects.filter(trajectory__in=trajectories_for(coach)).exclude(
+        consent.before_consent(coach)
+    )
 
 
 def get_report_for(coach, report_id) -> SessionReport:

@@ -232,7 +232,7 @@ def for_coach(coach) -> CoachDashboard:
 
     active_count, restricted_count, inactive = 0, 0, []
     for coachee in _coachees(coach, today):
-        if coachee.processing_restricted_at is not None:
+        if coachee.processing_restricted:
             restricted_count += 1
         elif coachee.last_activity_at and coachee.last_activity_at >= quiet_since:
             active_count += 1

@@ -16,6 +16,7 @@ from pluform import dates
 from pluform.crypto import datakeys
 from pluform.crypto.scopes import library_scope
 from pluform.links import link_for
+from privacy import consent
 from toolbox import access as toolbox_access
 
 PER_PAGE = 50
@@ -124,8 +125,12 @@ def dossier(coach, coachee) -> Dossier:
         assignment.url_path = assignment_url(assignment.pk)
         assignment.status_text = str(status_labels[assignment.status])
         assignment.due_text = dates.date_text(assignment.due_on)
+    readable = consent.trajectories_of(coach, "dialogue").filter(
+        pk__in=[t.pk for t in trajectories]
+    )
     activity = (
-        Message.objects.filter(dialogue__trajectory__in=[t.pk for t in trajectories])
+        Message.objects.filter(dialogue__trajectory__in=readable)
+        .exclude(consent.before_consent(coach, trajectory_field="dialogue__trajectory"))
         .filter(withdrawn_at__isnull=True, removed_at__isnull=True)
         .aggregate(
             total=Count("pk"),

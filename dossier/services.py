@@ -23,7 +23,12 @@ END_UNDO_DAYS = 30
 REPORT_FIELDS = ("held_on", "minutes", "kind", "report", "agreements")
 
 
-def restriction_error(coachee) -> ValidationError | None:
+def restriction_error(coachee, coach=None) -> ValidationError | None:
+    if coach is not None and coach.processing_restricted:
+        return ValidationError(
+            _("Processing of your data is restricted: nothing can be added or changed for now."),
+            code="restricted",
+        )
     if coachee.processing_restricted:
         return ValidationError(
             _(
@@ -36,8 +41,8 @@ def restriction_error(coachee) -> ValidationError | None:
     return None
 
 
-def _check_writable(coachee) -> None:
-    error = restriction_error(coachee)
+def _check_writable(coachee, coach=None) -> None:
+    error = restriction_error(coachee, coach)
     if error is not None:
         raise error
 
@@ -56,7 +61,7 @@ def _check_report(held_on: datetime.date, minutes: int) -> None:
 
 @transaction.atomic
 def add_report(coach, trajectory: Trajectory, **fields) -> SessionReport:
-    _check_writable(trajectory.coachee)
+    _check_writable(trajectory.coachee, coach)
     _check_report(fields["held_on"], fields["minutes"])
     report = SessionReport.objects.create(
         trajectory=trajectory,
@@ -88,7 +93,7 @@ class StaleReport(ValidationError):
 @transaction.atomic
 def update_report(session: SessionReport, coach, *, revision: int, **fields) -> SessionReport:
     """Save an edit made on a page opened at ``revision``; the version it replaces is kept."""
-    _check_writable(session.coachee)
+    _check_writable(session.coachee, coach)
     _check_report(fields["held_on"], fields["minutes"])
     current = SessionReport.objects.select_for_update().get(pk=session.pk)
     if current.revision != revision:
@@ -139,7 +144,7 @@ def history(report: SessionReport) -> History:
 def end_trajectory(trajectory: Trajectory, coach, ended_on: datetime.date) -> None:
     # Ending starts the retention period, at whose end the data is erased: not while the
     # coachee's processing is restricted.
-    _check_writable(trajectory.coachee)
+    _check_writable(trajectory.coachee, coach)
     if trajectory.ended_on is not None:
         raise ValidationError(
             _("This trajectory has an end date already. Undo it first to choose another.")

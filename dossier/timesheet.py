@@ -84,8 +84,8 @@ def running_trajectory(coach, coachee) -> Trajectory | None:
 # Checks
 
 
-def _check_writable(coachee) -> None:
-    error = restriction_error(coachee)
+def _check_writable(coachee, coach=None) -> None:
+    error = restriction_error(coachee, coach)
     if error is not None:
         raise error
 
@@ -155,7 +155,7 @@ def add_entry(
 ) -> TimeEntry:
     """A new entry on ``trajectory`` (by default the coachee's newest running one with the
     coach); ``source`` says what it was made from, so that it is made once."""
-    _check_writable(coachee)
+    _check_writable(coachee, coach)
     if trajectory is None:
         trajectory = running_trajectory(coach, coachee)
     elif not running_trajectories(coach).filter(pk=trajectory.pk).exists():

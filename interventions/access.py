@@ -14,6 +14,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.roles import Role
 from interventions.models import AnswerFile, Assignment, Series, Step, Template
 from pluform import dates
+from privacy import consent
 
 WORK = "work_on_assignment"
 REVIEW = "review_assignment"
@@ -37,12 +38,19 @@ def grant_assignment(assignment: Assignment, coaches) -> None:
     assign_perm(WORK, assignment.coachee, assignment)
     for coach in coaches:
         _check(coach, Role.COACH)
-        assign_perm(REVIEW, coach, assignment)
+        if consent.scope(assignment.trajectory, coach).interventions:
+            assign_perm(REVIEW, coach, assignment)
 
 
 def grant_trajectory_to_coach(trajectory, coach) -> None:
+    """What the coachee's consent allows: nothing, the assignments from the consent on, or all."""
     _check(coach, Role.COACH)
+    scope = consent.scope(trajectory, coach)
+    if not scope.interventions:
+        return
     assignments = Assignment.objects.filter(trajectory=trajectory)
+    if scope.history_from is not None:
+        assignments = assignments.filter(created_at__gte=scope.history_from)
     if assignments.exists():
         assign_perm(REVIEW, coach, assignments)
 

@@ -5,6 +5,7 @@ import datetime
 from django.urls import reverse
 from django.utils.translation import ngettext_lazy
 
+from accounts.models import not_restricted
 from interventions.models import OPEN_STATUSES, Assignment, Status
 from pluform.notices import registry
 from pluform.notices.registry import NoticeKind
@@ -22,7 +23,10 @@ def _still_open(user, assignment_id, since) -> bool:
 
 
 def _still_submitted(user, assignment_id, since) -> bool:
-    return Assignment.objects.filter(pk=assignment_id, status=Status.SUBMITTED).exists()
+    """Still waiting for review, and the coachee's data may still be processed."""
+    return Assignment.objects.filter(
+        not_restricted("coachee"), pk=assignment_id, status=Status.SUBMITTED
+    ).exists()
 
 
 def _kind(what, *, digest_line, is_news=_still_open, **options) -> NoticeKind:

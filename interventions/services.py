@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Trajectory
+from accounts.models import User
 from interventions import access, library
 from interventions.content import StepContent
 from interventions.models import (
@@ -28,6 +28,7 @@ from interventions.models import (
 )
 from pluform import dates
 from pluform.notices import services as notices
+from privacy import consent
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def coachable_trajectories(coach):
     """The running trajectories of ``coach``, with their coachees."""
     today = dates.today()
     return (
-        Trajectory.objects.filter(coaches=coach)
+        consent.trajectories_of(coach, "interventions")
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
         .select_related("coachee")
         .order_by("coachee__first_name", "coachee__last_name")
@@ -132,6 +133,10 @@ def assign(
     Nothing is stored unless every coachee may receive it.
     """
     plan.clean()
+    if coach.processing_restricted:
+        raise ValidationError(
+            _("Processing of your data is restricted: nothing new can be assigned for now.")
+        )
     if len(message) > MAX_MESSAGE_LENGTH:
         raise ValidationError(_("The message can be at most 5,000 characters long."))
     allowed = {t.pk: t for t in coachable_trajectories(coach)}
@@ -293,7 +298,8 @@ def submit(assignment: Assignment) -> None:
         status=Status.SUBMITTED, submitted_at=now, changed_at=now
     )
     assignment.status, assignment.submitted_at = Status.SUBMITTED, now
-    coaches = list(assignment.trajectory.coaches.filter(is_active=True))
+    let_in = consent.coached_for("interventions").filter(trajectory=assignment.trajectory)
+    coaches = list(User.objects.filter(pk__in=let_in.values("coach_id"), is_active=True))
     notices.announce(coaches, "interventions.submitted", assignment.pk)
     logger.info("assignment %s submitted", assignment.pk)
 

@@ -307,6 +307,11 @@ CELERY_BEAT_SCHEDULE["accounts-purge-login-attempts"] = {
     "task": "accounts.purge_login_attempts",
     "schedule": crontab(hour=3, minute=15),
 }
+# Data-subject requests due in 7 and in 2 days: their holders are reminded.
+CELERY_BEAT_SCHEDULE["privacy-request-reminders"] = {
+    "task": "privacy.send_request_reminders",
+    "schedule": crontab(hour=6, minute=45),
+}
 
 # Security
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -21,6 +21,7 @@ urlpatterns = [
     path("dossier/", include("dossier.urls")),
     path("timesheet/", include("dossier.timesheet_urls")),
     path("support/", include("accounts.support_urls")),
+    path("privacy/", include("privacy.urls")),
 ]
 
 if envbool("PLUFORM_BENCH", False):  # `make bench` only: reference pages, see bench/views.py

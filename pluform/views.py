@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 
 from accounts.roles import Role
 from dossier import dashboard
+from privacy import queues
 
 
 @never_cache
@@ -13,7 +14,7 @@ from dossier import dashboard
 def home(request):
     """The start page: a coach's dashboard, a coachee's overview, or links for other roles."""
     user = request.user
-    context = {"role": user.role}
+    context = {"role": user.role, "privacy": queues.waiting_for(user)}
     if user.role == Role.COACH:
         context["dashboard"] = dashboard.for_coach(user)
     elif user.role == Role.COACHEE:

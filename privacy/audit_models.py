@@ -119,6 +119,13 @@ class AuditEvent(models.Model):
                 condition=models.Q(seq__isnull=True),
                 name="audit_pending_idx",
             ),
+            # A subject's access log, newest first; its count (without the subject's own
+            # actions) reads the index alone on PostgreSQL.
+            models.Index(
+                fields=["subject_uuid", "-at"],
+                include=["actor_uuid"],
+                name="audit_subject_at_idx",
+            ),
         ]
 
     def __str__(self):

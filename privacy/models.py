@@ -1,5 +1,17 @@
-"""The privacy app's models. For now: the append-only, hash-chained audit trail."""
+"""The privacy app's models: the audit trail, data-subject requests and consent."""
 
 from privacy.audit_models import Action, AuditChainHead, AuditEvent, Outcome
+from privacy.consent_models import Consent
+from privacy.request_models import AccessArchive, ArchiveDownload, DataRequest, RequestStep
 
-__all__ = ["Action", "AuditChainHead", "AuditEvent", "Outcome"]
+__all__ = [
+    "AccessArchive",
+    "Action",
+    "ArchiveDownload",
+    "AuditChainHead",
+    "AuditEvent",
+    "Consent",
+    "DataRequest",
+    "Outcome",
+    "RequestStep",
+]

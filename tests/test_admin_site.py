@@ -46,26 +46,25 @@ def test_it_admin_sees_no_content_or_secret_models(client, it_admin):
     assert "/admin/auth/" not in response.text
 
 
-def test_it_admin_restricts_processing_with_a_reason(client, it_admin, coachee):
+def test_restriction_is_shown_but_changed_only_through_a_request(client, it_admin, coachee):
+    """Lifting in the admin would skip telling the subject first (privacy.requests.lift)."""
+    from accounts import services
+
+    services.restrict_processing(coachee, "Disputed accuracy", ground="contested")
     client.force_login(it_admin)
     url = reverse("admin:accounts_user_change", args=[coachee.pk])
     page = client.get(url)
+    assert "restricted" not in page.context["adminform"].form.fields
+    assert "restriction request" in page.text
     data = {**page.context["adminform"].form.initial}
     data = {k: ("" if v is None else v) for k, v in data.items()}
-    data.update(restricted="on", restriction_reason="", organisation=coachee.organisation_id)
+    data.update(organisation=coachee.organisation_id, restriction_reason="", restricted="")
     data.pop("birth_date", None)
-    response = client.post(url, data)
-    assert response.status_code == 200  # a reason is required
-    data["restriction_reason"] = "Request 12: disputed accuracy"
     response = client.post(url, data)
     assert response.status_code == 302
     coachee.refresh_from_db()
     assert coachee.processing_restricted
-    assert coachee.restriction_reason == "Request 12: disputed accuracy"
-    data.pop("restricted")
-    client.post(url, data)
-    coachee.refresh_from_db()
-    assert not coachee.processing_restricted
+    assert coachee.restriction_reason == "Disputed accuracy"
 
 
 def test_it_admin_cannot_delete_users(client, it_admin, coachee):

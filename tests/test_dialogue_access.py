@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from accounts.roles import CONTENT_ROLES, Role
-from accounts.services import assign_coach, start_trajectory, unassign_coach
+from accounts.services import add_coach, start_trajectory, unassign_coach
 from dialogue import access
 from dialogue.models import Dialogue, DialogueUserObjectPermission, Participant
 from tests.factories.accounts import CoacheeFactory, UserFactory
@@ -32,7 +32,7 @@ def test_starting_a_trajectory_opens_its_one_to_one_dialogue(organisation, coach
 
 def test_assigning_a_second_coach_lets_them_into_the_dialogue(trajectory, other_coach):
     dialogue = one_to_one(trajectory)
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     assert access.get_dialogue_for(other_coach, dialogue.pk).can_lead
 
 
@@ -114,7 +114,7 @@ def test_no_flow_grants_a_content_permission_to_other_roles(client, actors, orga
     crew = group(coach, [coachee, actors["other_coach"]])
     extra = CoacheeFactory(organisation=organisation)
     second = start_trajectory(coachee=extra, coaches=[coach], organisation=organisation)
-    assign_coach(second, actors["other_coach"])
+    add_coach(second, actors["other_coach"])
     unassign_coach(second, actors["other_coach"])
     # Every actor visits every page: nothing along the way grants them anything.
     for user in actors.values():

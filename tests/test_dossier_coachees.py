@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from accounts.models import Trajectory
-from accounts.services import assign_coach, restrict_processing, unassign_coach
+from accounts.services import add_coach, restrict_processing, unassign_coach
 from dialogue import services as dialogue_services
 from dialogue.models import Message
 from dossier import services
@@ -516,7 +516,7 @@ def test_the_dossier_shows_only_the_trajectories_with_this_coach(
 
 def test_a_second_coach_of_the_trajectory_sees_the_dossier(coach, coachee, trajectory, other_coach):
     session_report(coach, trajectory)
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     client = signed_in(other_coach)
     assert _names(client) == ["Eva Zwanenburg"]
     response = client.get(_dossier_url(coachee))
@@ -526,7 +526,7 @@ def test_a_second_coach_of_the_trajectory_sees_the_dossier(coach, coachee, traje
 
 
 def test_a_removed_coach_loses_the_dossier_at_once(coach, coachee, trajectory, other_coach):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     report = session_report(coach, trajectory)
     client = signed_in(other_coach)
     assert client.get(_dossier_url(coachee)).status_code == 200

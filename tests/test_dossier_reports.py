@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from accounts.services import assign_coach, lift_restriction, restrict_processing, unassign_coach
+from accounts.services import add_coach, lift_restriction, restrict_processing, unassign_coach
 from dossier import services
 from dossier.models import SessionKind, SessionReport, SessionReportVersion
 from pluform import dates
@@ -194,7 +194,7 @@ def test_saving_without_a_change_keeps_no_version(coach, coachee, trajectory):
 def test_a_second_coach_of_the_trajectory_edits_and_the_history_says_who(
     coach, coachee, trajectory, other_coach
 ):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     report = session_report(coach, trajectory)
     client = signed_in(other_coach)
     response = client.post(_url("report_edit", report), _edit_data(report, report="Door Otto"))
@@ -281,7 +281,7 @@ def test_a_save_from_an_out_of_date_tab_is_refused_and_shows_the_other_change(
 def test_two_coaches_of_one_trajectory_cannot_overwrite_each_other(
     coach, coachee, trajectory, other_coach
 ):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     report = session_report(coach, trajectory, report="Origineel")
     carla, otto = signed_in(coach), signed_in(other_coach)
     assert carla.get(_url("report_edit", report)).status_code == 200
@@ -499,7 +499,7 @@ def test_opening_the_edit_form_is_a_recorded_read(coach, coachee, trajectory):
 
 
 def test_a_removed_coach_loses_every_report_at_once(coach, coachee, trajectory, other_coach):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     report = session_report(coach, trajectory)
     client = signed_in(other_coach)
     assert client.get(_url("report", report)).status_code == 200

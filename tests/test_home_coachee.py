@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Trajectory
-from accounts.services import assign_coach
+from accounts.services import add_coach
 from dialogue.models import Dialogue
 from interventions.models import Assignment, Status
 from pluform import dates
@@ -110,7 +110,7 @@ def test_recently_shared_items_newest_five(client, coach, coachee, trajectory):
 
 def test_coaches_and_trajectory_dates(client, organisation, coach, coachee, trajectory):
     second = CoachFactory(organisation=organisation, first_name="Dirk", last_name="Dijkstra")
-    assign_coach(trajectory, second)
+    add_coach(trajectory, second)
     Trajectory.objects.filter(pk=trajectory.pk).update(title="Burn-out")
     TrajectoryFactory(
         coachee=coachee,

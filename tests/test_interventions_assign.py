@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts.models import NotificationChoice
-from accounts.services import assign_coach, restrict_processing
+from accounts.services import add_coach, restrict_processing
 from interventions import services
 from interventions.models import Assignment, Series, TemplateVersion
 from pluform import dates
@@ -511,7 +511,7 @@ def test_the_daily_task_tells_about_a_planned_assignment_on_the_day_it_opens(
 def test_a_submission_emails_each_coach_of_the_trajectory(
     client, django_capture_on_commit_callbacks, coach, coachee, trajectory, other_coach, made
 ):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     (assignment,) = assign(made, coach, trajectory, message=MESSAGE)
     mail.outbox.clear()
     client.force_login(coachee)
@@ -532,7 +532,7 @@ def test_a_user_who_wants_no_email_gets_none(
     coachee.save()
     coach.message_notifications = NotificationChoice.OFF
     coach.save()
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     with django_capture_on_commit_callbacks(execute=True):
         (assignment,) = assign(made, coach, trajectory, due_in=2)
         services.send_daily_notices()

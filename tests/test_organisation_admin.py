@@ -4,6 +4,8 @@ from django.urls import reverse
 
 from accounts.models import Invitation, Trajectory
 from accounts.signals import coach_assigned, coach_unassigned
+from privacy import consent
+from privacy.consent_models import Consent
 from tests.factories.accounts import CoacheeFactory, TrajectoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,8 +199,9 @@ def test_invitation_form_offers_only_own_coaches(manager_client, coach, stranger
 
 
 def test_assigning_coaches_goes_through_the_services(
-    manager_client, trajectory, coach, other_coach
+    manager_client, trajectory, coach, coachee, other_coach
 ):
+    """A coach added to a running trajectory joins only once the coachee consents."""
     received = []
 
     def listen(signal):
@@ -219,8 +222,18 @@ def test_assigning_coaches_goes_through_the_services(
         coach_assigned.disconnect(on_assign)
         coach_unassigned.disconnect(on_unassign)
     assert response.status_code == 302
+    assert list(trajectory.coaches.all()) == []
+    assert received == [("unassigned", coach)]
+    question = Consent.objects.get(trajectory=trajectory, coach=other_coach)
+    assert question.state == Consent.State.PENDING and question.requested_by.role == "org_manager"
+
+    coach_assigned.connect(on_assign)
+    try:
+        consent.grant(question, coachee)
+    finally:
+        coach_assigned.disconnect(on_assign)
     assert list(trajectory.coaches.all()) == [other_coach]
-    assert ("assigned", other_coach) in received and ("unassigned", coach) in received
+    assert ("assigned", other_coach) in received
 
 
 def test_org_manager_cannot_assign_a_coach_of_another_organisation(

@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from accounts.services import assign_coach, restrict_processing, unassign_coach
+from accounts.services import add_coach, restrict_processing, unassign_coach
 from dossier import timesheet
 from dossier.models import Activity, TimeEntry
 from pluform import dates
@@ -207,7 +207,7 @@ def test_more_than_24_hours_on_one_day_across_coachees_is_refused(
 def test_another_coachs_time_on_the_same_day_does_not_count(
     coach, coachee, trajectory, other_coach
 ):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     time_entry(other_coach, trajectory, minutes=1400)
     assert signed_in(coach).post(ADD, _data(coachee, minutes="1440")).status_code == 302
 
@@ -330,7 +330,7 @@ def test_an_entry_for_an_ended_trajectory_can_still_be_changed(coach, coachee, t
 def test_another_coachs_entry_is_a_404_and_stays_as_it_is(
     coach, coachee, trajectory, other_coach, stranger_coach
 ):
-    assign_coach(trajectory, other_coach)  # even a co-coach of the same coachee
+    add_coach(trajectory, other_coach)  # even a co-coach of the same coachee
     entry = time_entry(coach, trajectory, minutes=30, note="Van Carla")
     for user in (other_coach, stranger_coach, coachee):
         client = signed_in(user)
@@ -438,7 +438,7 @@ def test_a_session_report_becomes_a_time_entry_once(coach, coachee, trajectory):
 def test_each_coach_of_a_session_enters_it_in_their_own_timesheet(
     coach, coachee, trajectory, other_coach
 ):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     report = session_report(coach, trajectory, minutes=40)
     url = reverse("timesheet:from_report", args=[report.pk])
     for user in (coach, other_coach):
@@ -487,7 +487,7 @@ def test_the_month_page_lists_its_entries_with_totals(
     time_entry(coach, trajectory, worked_on=first, minutes=30, activity=Activity.PREPARATION)
     time_entry(coach, other, worked_on=first, minutes=45, billable=False)
     time_entry(coach, trajectory, worked_on=first - DAY, minutes=500)  # the month before
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     time_entry(other_coach, trajectory, worked_on=first, minutes=700)  # not the coach's
     response = signed_in(coach).get(INDEX)
     assert response.status_code == 200

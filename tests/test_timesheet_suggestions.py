@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import assign_coach, restrict_processing
+from accounts.services import add_coach, restrict_processing
 from dialogue.models import Message
 from dossier import suggestions
 from dossier.models import Activity, DismissedSuggestion, SuggestionRule, TimeEntry
@@ -122,7 +122,7 @@ def test_only_the_coachs_own_one_to_one_messages_of_that_week_count(
 ):
     monday = _last_week()
     _messages(dialogue, coachee, _at(monday))  # the coachee's
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     _messages(dialogue, other_coach, _at(monday))  # a co-coach's
     walking = group(coach, [coachee])
     _messages(walking, coach, _at(monday))  # a group dialogue
@@ -158,12 +158,12 @@ def test_interventions_the_coach_reviewed_are_suggested(coach, coachee, trajecto
     assert suggestion.source == f"review:{assignment.pk}"
     assert suggestion.link == reverse("interventions:assignment", args=[assignment.pk])
     # Not to the colleague who became a coach of the coachee too, and did not review it.
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     assert _found(other_coach) == []
 
 
 def test_a_review_by_the_co_coach_is_theirs_only(coach, coachee, trajectory, other_coach):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     _reviewed(other_coach, trajectory)
     assert _found(coach) == []
     assert [s[0] for s in _found(other_coach)] == [Kind.REVIEW]
@@ -182,7 +182,7 @@ def test_session_reports_the_coach_wrote_are_suggested_with_their_duration(
     monday = _last_week()
     report = session_report(coach, trajectory, held_on=monday + DAY, minutes=75)
     session_report(coach, trajectory, held_on=monday - DAY, minutes=30)  # the week before
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     session_report(other_coach, trajectory, held_on=monday + DAY, minutes=45)  # not theirs
     assert _found(coach, monday) == [
         (Kind.REPORT, "Eva Zwanenburg", monday + DAY, 75, Activity.SESSION)

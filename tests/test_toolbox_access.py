@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.roles import CONTENT_ROLES
 from accounts.services import (
-    assign_coach,
+    add_coach,
     lift_restriction,
     restrict_processing,
     unassign_coach,
@@ -374,7 +374,7 @@ def test_a_coach_who_leaves_the_trajectory_loses_the_coachees_items_at_once_and_
     assert _opens(coachee_reader, both_ways["to_coachee"])
     assert _opens(coachee_reader, both_ways["passed_on"])
     # A second coach of the trajectory stays, and so do the shares between them and the coachee.
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     theirs = link_item(other_coach, title="Van Otto", recipients=[coachee])
     to_them = link_item(coachee, title="Voor Otto", recipients=[other_coach])
 
@@ -428,7 +428,7 @@ def test_an_ended_trajectory_does_not_keep_a_leaving_coachs_access(
 def test_two_coaches_of_a_coachee_each_share_a_library_item_and_keep_their_own_share(
     client, coach, coachee, trajectory, other_coach
 ):
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     item = link_item(other_coach, title="Bieb", published=True)
     share(item, [coachee], by=coach)
     client.force_login(other_coach)

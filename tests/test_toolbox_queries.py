@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.services import assign_coach
+from accounts.services import add_coach
 from tests.factories.accounts import CoacheeFactory, CoachFactory, TrajectoryFactory
 from tests.factories.toolbox import file_item, link_item, png_bytes
 from toolbox import access
@@ -92,7 +92,7 @@ def second_coachee(organisation, coach):
 @pytest.fixture
 def co_coached(coachee, trajectory, other_coach):
     """The coachee has a second coach, so what they receive comes from two people."""
-    assign_coach(trajectory, other_coach)
+    add_coach(trajectory, other_coach)
     return other_coach
 
 

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import Trajectory, User
 from accounts.roles import CONTENT_ROLES, Role
 from pluform import dates
+from privacy import consent
 from toolbox.models import Item, Share
 
 RECEIVE = "receive_item"
@@ -104,7 +105,9 @@ def _running(trajectories):
 def coaches(coach, coachee_id) -> bool:
     """Whether ``coach`` coaches the coachee in a running trajectory (an ended one keeps its
     dialogue readable, but not the toolbox shares between them)."""
-    return _running(Trajectory.objects.filter(coaches=coach, coachee_id=coachee_id)).exists()
+    return _running(
+        consent.trajectories_of(coach, "toolbox").filter(coachee_id=coachee_id)
+    ).exists()
 
 
 def recipients_for(user):
@@ -113,10 +116,11 @@ def recipients_for(user):
     if not user.is_authenticated:
         return User.objects.none()
     if user.role == Role.COACH:
-        coachees = _running(Trajectory.objects.filter(coaches=user)).values("coachee_id")
+        coachees = _running(consent.trajectories_of(user, "toolbox")).values("coachee_id")
         people = User.objects.filter(pk__in=coachees, role=Role.COACHEE)
     elif user.role == Role.COACHEE:
-        coaches = _running(Trajectory.objects.filter(coachee=user)).values("coaches")
+        running = _running(Trajectory.objects.filter(coachee=user))
+        coaches = consent.coached_for("toolbox").filter(trajectory__in=running).values("coach_id")
         people = User.objects.filter(pk__in=coaches, role=Role.COACH)
     else:
         return User.objects.none()

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import ngettext_lazy
 
+from accounts.models import not_restricted
 from pluform.notices import registry
 from pluform.notices.registry import NoticeKind
 from toolbox.models import Share, Visit
@@ -21,8 +22,10 @@ def _received_url(sharer_id):
 
 
 def _is_news(user, sharer_id, since) -> bool:
-    """Something this sharer shared is still shared, and the user has not looked since."""
-    if not Share.objects.filter(user=user, shared_by_id=sharer_id).exists():
+    """Something this sharer shared is still shared, the sharer's data may be processed, and
+    the user has not looked since."""
+    shares = Share.objects.filter(user=user, shared_by_id=sharer_id)
+    if not shares.filter(not_restricted("shared_by")).exists():
         return False
     return not Visit.objects.filter(user=user).filter(Q(seen_at__gte=since)).exists()
 

@@ -26,7 +26,7 @@ logger = logging.getLogger(__name__)
 
 def restriction_error(user) -> ValidationError | None:
     """Why ``user`` may not add or share anything now, or None."""
-    if user.role == Role.COACHEE and user.processing_restricted:
+    if user.processing_restricted:
         return ValidationError(
             _(
                 "Processing of your data is restricted: you can read your items, but not add "
@@ -85,6 +85,7 @@ def add_item(
 
 @transaction.atomic
 def update_item(item: Item, *, title, description, tags, url=None, published=None) -> None:
+    _check_not_restricted(item.owner)
     item.title = title
     item.description = description
     item.tags = "\n".join(tags)

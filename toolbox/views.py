@@ -162,17 +162,21 @@ def edit(request, item_id):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.update_item(
-            item,
-            title=data["title"],
-            description=data["description"],
-            tags=data["tags"],
-            url=data.get("url"),
-            published=data.get("published"),
-        )
-        audit.record(request, Action.CHANGE, subject=_subject(item), obj=item)
-        messages.success(request, _("Your changes have been saved."))
-        return redirect("toolbox:item", item.pk)
+        try:
+            services.update_item(
+                item,
+                title=data["title"],
+                description=data["description"],
+                tags=data["tags"],
+                url=data.get("url"),
+                published=data.get("published"),
+            )
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            audit.record(request, Action.CHANGE, subject=_subject(item), obj=item)
+            messages.success(request, _("Your changes have been saved."))
+            return redirect("toolbox:item", item.pk)
     return render(request, "toolbox/item_form.html", {"form": form, "item": item})
 
 

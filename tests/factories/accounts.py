@@ -78,12 +78,13 @@ class TrajectoryFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def coaches(obj, create, extracted, **kwargs):
-        """Assign coaches through accounts.services so every app grants its access."""
-        from accounts.services import assign_coach
+        """The trajectory's own coaches (no consent needed), through accounts.services so
+        every app grants its access."""
+        from accounts.services import add_coach
 
         if create:
             for coach in extracted or []:
-                assign_coach(obj, coach)
+                add_coach(obj, coach)
 
 
 __all__ = [
