@@ -76,6 +76,7 @@ def build(seeded) -> list[Page]:
             as_coach,
         ),
         *_dossier_pages(seeded, coach, as_coach),
+        *_privacy_pages(seeded, as_coachee),
         Page(
             "post a message",
             reverse("dialogue:post_message", args=[dialogue_b.pk]),
@@ -136,6 +137,36 @@ def _dossier_pages(seeded, coach, as_coach) -> list[Page]:
             f"{timesheet_path}?start={month}&end={month}",
             as_coach,
             items=(f'<td><a href="{timesheet_path}'.encode(), min(entries, timesheet.PER_PAGE)),
+        ),
+    ]
+
+
+def _privacy_pages(seeded, as_coachee) -> list[Page]:
+    """The first coachee's access log (the seeded reads by their coach: thousands, 50 a page)
+    and Pluform's queue of data-subject requests, as the account manager who holds them."""
+    from django.urls import reverse
+
+    from privacy import access_log, queues, request_views
+
+    requests_path = reverse("privacy:requests")
+    # Both of the queue's tables list the requests waiting for the account manager: "Waiting
+    # for you" (the first few) and a page of "All requests that reached Pluform".
+    waiting = seeded.data_requests
+    return [
+        Page(
+            "access log, coachee",
+            reverse("privacy:access_log"),
+            as_coachee,
+            items=(b'<td><time datetime="', min(seeded.access_events, access_log.PER_PAGE)),
+        ),
+        Page(
+            "request queue, account mgr",
+            requests_path,
+            sessions.login_session(seeded.account_manager),
+            items=(
+                f'<td><a href="{requests_path}'.encode(),
+                min(waiting, queues.HELD_SHOWN) + min(waiting, request_views.PER_PAGE),
+            ),
         ),
     ]
 

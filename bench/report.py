@@ -22,7 +22,7 @@ def summarise(pages, connection_counts) -> list[dict]:
                     "path": page.path,
                     "connections": connections,
                     "rps": statistics.fmean(rates),
-                    "rps_spread_pct": 50 * (max(rates) - min(rates)) / statistics.fmean(rates),
+                    "rps_spread_pct": _spread(rates),
                     "p50_ms": statistics.fmean(run["p50_ms"] for run in runs),
                     "p99_ms": max(run["p99_ms"] for run in runs),
                     "errors": sum(run["errors"] for run in runs),
@@ -38,8 +38,19 @@ def summarise(pages, connection_counts) -> list[dict]:
     return rows
 
 
+def _spread(rates):
+    """Half the spread of requests/s over the passes, in % of their mean; None when no
+    request finished in any pass (a page slower than --duration on a busy machine)."""
+    mean = statistics.fmean(rates)
+    return 50 * (max(rates) - min(rates)) / mean if mean else None
+
+
 def _ratio(value):
     return f"{value:.3f}" if value is not None else "-"
+
+
+def _percent(value) -> str:
+    return f"{value:>4.0f}" if value is not None else f"{'-':>4s}"
 
 
 def table(rows) -> str:
@@ -50,7 +61,8 @@ def table(rows) -> str:
     lines = [header, "-" * len(header)]
     for r in rows:
         lines.append(
-            f"{r['page']:28s} {r['connections']:>5d} {r['rps']:>8.1f} {r['rps_spread_pct']:>4.0f}"
+            f"{r['page']:28s} {r['connections']:>5d} {r['rps']:>8.1f}"
+            f" {_percent(r['rps_spread_pct'])}"
             f" {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['errors']:>6d}"
             f" {r['sql_queries'] if r['sql_queries'] is not None else '-':>4}"
             f" {_ratio(r['vs_bare']):>6s} {_ratio(r['vs_naive']):>6s}"

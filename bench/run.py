@@ -97,16 +97,20 @@ def load_pages(args, env, scratch, page_list):
             for page in page_list:
                 if args.warmup:
                     _wrk(base, page, max(args.connections), args.warmup)
+                    server.settle(base, args.workers)
             for number in range(1, args.passes + 1):
                 for page in page_list:
                     for count in args.connections:
                         result = {"pass": number, "connections": count}
                         result.update(_wrk(base, page, count, args.duration))
+                        # not counted: the requests wrk left queued, served after it stopped
+                        result["settle_s"] = settle = round(server.settle(base, args.workers), 2)
                         page.runs.append(result)
                         print(
                             f"  pass {number} {page.name:28s} {count:>2} conns:"
                             f" {result['rps']:8.1f} req/s, p99 {result['p99_ms']:8.2f} ms,"
                             f" errors {result['errors']}"
+                            f"{f', then {settle:.1f} s to settle' if settle >= 1 else ''}"
                         )
     except Exception:  # not on Ctrl-C: then the workers' interrupted requests say nothing
         if log.exists():

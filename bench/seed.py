@@ -1,5 +1,6 @@
 """Seeds the bench database: coaches, coachees in one-to-one trajectories, encrypted messages,
-session reports and a year of time entries per coachee; coachees last active 0 to 59 days ago.
+session reports and a year of time entries per coachee; coachees last active 0 to 59 days ago;
+the first coachee's access log and Pluform's account manager with a queue of requests.
 
 Accounts and trajectories go through the project's services (so every app grants its access
 as in production); messages are bulk-created, and still encrypted by the model field on the
@@ -57,6 +58,9 @@ class Seeded:
     messages_per_dialogue: int
     seconds: float
     assignments: list = None  # coachees[0]'s interventions, newest first
+    account_manager: object = None  # Pluform's, with the data-subject requests below
+    access_events: int = 0  # audit events about coachees[0] by their coach
+    data_requests: int = 0  # coachees' requests waiting for the account manager
 
 
 ASSIGNMENTS = 50
@@ -258,23 +262,114 @@ def _users(organisation, role, count, password, prefix, *, now=None):
     return users
 
 
-def _professional_extras(coaches):
+def _totp(users):
+    """Two-factor authentication set up, as every role in MFA_REQUIRED_ROLES must have."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.bulk_create(
+        Authenticator(
+            user=u, type=Authenticator.Type.TOTP, data={"secret": encrypt(BENCH_TOTP_SECRET)}
+        )
+        for u in users
+    )
+
+
+def _professional_extras(coaches):
     from django.utils import timezone
 
     from accounts.models import CoachProfile
 
-    Authenticator.objects.bulk_create(
-        Authenticator(
-            user=c, type=Authenticator.Type.TOTP, data={"secret": encrypt(BENCH_TOTP_SECRET)}
-        )
-        for c in coaches
-    )
+    _totp(coaches)
     started = timezone.localdate() - datetime.timedelta(days=900)
     CoachProfile.objects.bulk_create(
         CoachProfile(user=c, licence_started_on=started, product="Pluform Coach") for c in coaches
     )
+
+
+ACCESS_EVENTS = 2000  # about the first coachee, by their coach
+DATA_REQUESTS = 200  # waiting for Pluform's account manager
+
+
+def _access_log(coach, coachee, dialogue) -> int:
+    """2,000 reads of the first coachee's data by their coach (the dialogue, its messages,
+    the dossier and session reports), so their access log has thousands of rows to count and
+    page through. ``privacy.audit.record`` is one INSERT each, as in production; the events
+    stay unchained, as appends are until the sequencer runs."""
+    from dialogue.models import Message
+    from dossier.models import SessionReport
+    from privacy import audit
+
+    objects = [
+        dialogue,
+        coachee,
+        *Message.objects.filter(dialogue=dialogue).only("id")[:20],
+        *SessionReport.objects.filter(coachee=coachee).only("id")[:5],
+    ]
+    for number in range(ACCESS_EVENTS):
+        obj = objects[number % len(objects)]
+        detail = "dossier" if obj is coachee else ""
+        audit.record(None, audit.Action.VIEW, actor=coach, subject=coachee, obj=obj, detail=detail)
+    return ACCESS_EVENTS
+
+
+def _data_requests(coachees, coaches_of, now) -> int:
+    """200 requests of coachees that their coaches forwarded to Pluform, waiting for the
+    account manager: received over the last 25 days (none overdue yet), one of each type per
+    coachee at most (as ``privacy.requests.file`` allows one open request of a type). Created
+    as ``file`` and ``forward`` leave them, the motivation encrypted by the model field."""
+    from django.utils import timezone
+
+    from privacy.request_models import DataRequest, Kind, RequestStep, Status, Step
+    from privacy.requests import NEEDS_MOTIVATION
+
+    kinds = list(Kind)
+    count = min(DATA_REQUESTS, len(kinds) * len(coachees))
+    made = []
+    for number in range(count):
+        subject = coachees[number % len(coachees)]
+        kind = kinds[(number % len(coachees) + number // len(coachees)) % len(kinds)]
+        received = now - datetime.timedelta(hours=3 * number + 1)
+        made.append(
+            DataRequest(
+                subject=subject,
+                coach=coaches_of[subject.pk],
+                kind=kind,
+                ground="contested" if kind == Kind.RESTRICTION else "",
+                motivation="Het verslag van de laatste sessie klopt niet."
+                if kind in NEEDS_MOTIVATION
+                else "",
+                status=Status.WITH_ACCOUNT_MANAGER,
+                received_at=received,
+                reached_pluform_at=min(now, received + datetime.timedelta(hours=20)),
+                due_on=DataRequest.due_for(timezone.localdate(received)),
+            )
+        )
+    DataRequest.objects.bulk_create(made, batch_size=1000)
+    RequestStep.objects.bulk_create(
+        [
+            RequestStep(request=r, step=step, at=at, actor=actor, actor_role=actor.role)
+            for r in made
+            for step, at, actor in (
+                (Step.FILED, r.received_at, r.subject),
+                (Step.FORWARDED, r.reached_pluform_at, r.coach),
+            )
+        ],
+        batch_size=1000,
+    )
+    return count
+
+
+def _privacy(coach, coachees, coaches_of, dialogue, password, now):
+    """Pluform's account manager (with two-factor authentication, no organisation, as
+    Pluform's staff), the first coachee's access log and the account manager's queue."""
+    from accounts.roles import Role
+
+    (account_manager,) = _users(None, Role.ACCOUNT_MANAGER, 1, password, "accountmanager")
+    _totp([account_manager])
+    events = _access_log(coach, coachees[0], dialogue)
+    requests = _data_requests(coachees, coaches_of, now)
+    return account_manager, events, requests
 
 
 def _messages(dialogues, coachees, coaches_of, per_dialogue, rng, now):
@@ -356,6 +451,7 @@ def people(coaches: int, coachees: int, now):
 
 
 def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seeded:
+    from django.contrib.auth.hashers import make_password
     from django.db import transaction
     from django.utils import timezone
 
@@ -380,7 +476,25 @@ def seed(*, coaches: int, coachees: int, messages: int, progress=print) -> Seede
         progress(f"  {items} toolbox items shared with the first coachee")
         reports, entries = _dossier(coachee_users, coaches_of, dates.today())
         progress(f"  {reports} session reports and {entries} time entries")
+        account_manager, events, requests = _privacy(
+            coach_users[0], coachee_users, coaches_of, dialogues[0], make_password(None), now
+        )
+        progress(
+            f"  {events} audit events about the first coachee; an account manager with"
+            f" {requests} data-subject requests"
+        )
     analyse()
     seconds = time.perf_counter() - started
     progress(f"  {count} encrypted messages; seeding took {seconds:.1f} s")
-    return Seeded(coach_users, coachee_users, dialogues, count, messages, seconds, assignments)
+    return Seeded(
+        coach_users,
+        coachee_users,
+        dialogues,
+        count,
+        messages,
+        seconds,
+        assignments,
+        account_manager=account_manager,
+        access_events=events,
+        data_requests=requests,
+    )

@@ -1,5 +1,6 @@
 """gunicorn as in production (gunicorn.conf.py, sync workers), on a free local port."""
 
+import concurrent.futures
 import contextlib
 import socket
 import subprocess
@@ -67,6 +68,21 @@ def _wait_until_up(process, base, log_path, timeout=60):
             pass
         time.sleep(0.2)
     raise RuntimeError(f"gunicorn did not answer /healthz within {timeout} s; see {log_path}")
+
+
+def settle(base, workers: int, timeout=300) -> float:
+    """Waits until the server has served what the last wrk run left queued: when wrk stops,
+    its open requests still wait in the listen backlog, and sync workers serve them all
+    before anything else (on a busy machine a slow page leaves seconds of work behind, which
+    the next page would otherwise pay for). One /healthz per worker, at once, queues behind
+    them. Returns the seconds it took."""
+    started = time.monotonic()
+    url = base + "/healthz"
+    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
+        statuses = list(pool.map(lambda _: fetch(url, timeout=timeout), range(workers)))
+    if any(status != 200 for status in statuses):
+        raise RuntimeError(f"/healthz answered {statuses} after a wrk run")
+    return time.monotonic() - started
 
 
 def stop(process, grace=15):
