@@ -1,8 +1,6 @@
 """What accounts holds about a data subject: the profile (a coach's licence and billing
 details included), a coachee's trajectories, and the profile photo."""
 
-from functools import partial
-
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CoachProfile, ProfilePhoto, Trajectory, User
@@ -12,12 +10,11 @@ from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
     Section,
-    SubjectFile,
-    decrypted_stream,
     file_entry,
     full_name,
     iso,
     register,
+    stored_file,
 )
 
 
@@ -84,11 +81,7 @@ def _profile_records(subject):
 def _profile_files(subject):
     photo = ProfilePhoto.objects.filter(user_id=subject.pk).first()
     if photo is not None:
-        yield SubjectFile(
-            path=_photo_path(photo),
-            open=partial(decrypted_stream, photo, "file"),
-            size=photo.size,
-        )
+        yield stored_file(_photo_path(photo), photo)
 
 
 PROFILE = Section(

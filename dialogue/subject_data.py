@@ -3,8 +3,6 @@ they take part in (one-to-one and group, as dialogue.access and dialogue.queries
 see it: dialogue.queries.visible_messages), with the attachments as files. Nothing for any
 other role."""
 
-from functools import partial
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -16,12 +14,11 @@ from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
     Section,
-    SubjectFile,
-    decrypted_stream,
     file_entry,
     iso,
     register,
     safe_file_name,
+    stored_file,
 )
 
 
@@ -90,11 +87,7 @@ def _message_files(subject):
             "created_at", "id"
         )
         for attachment in attachments.iterator(chunk_size=200):
-            yield SubjectFile(
-                path=_attachment_path(attachment),
-                open=partial(decrypted_stream, attachment, "file"),
-                size=attachment.size,
-            )
+            yield stored_file(_attachment_path(attachment), attachment)
 
 
 MESSAGES = Section(

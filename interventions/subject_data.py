@@ -1,8 +1,6 @@
 """What interventions hold about a data subject: a coachee's assignments (what they were
 asked, their answers and files, the coach's feedback), and the templates a coach wrote."""
 
-from functools import partial
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -12,13 +10,12 @@ from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
     Section,
-    SubjectFile,
-    decrypted_stream,
     file_entry,
     full_name,
     iso,
     register,
     safe_file_name,
+    stored_file,
 )
 
 _QUESTION_FIELDS = {
@@ -132,11 +129,7 @@ def _assignment_files(subject):
         "assignment__available_on", "assignment__created_at", "assignment_id", "created_at"
     )
     for item in items.iterator(chunk_size=200):
-        yield SubjectFile(
-            path=_answer_path(item),
-            open=partial(decrypted_stream, item, "file"),
-            size=item.size,
-        )
+        yield stored_file(_answer_path(item), item)
 
 
 ASSIGNMENTS = Section(

@@ -241,32 +241,27 @@ announce_lift = _step_view(
 )
 
 
-@never_cache
-@login_required
-@require_POST
-def lift(request, request_id):
-    data_request = access.get_request_for(request.user, request_id)
-    try:
-        requests.lift(data_request, request.user, http_request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail(request, data_request, status=400)
-    messages.success(request, _("The restriction has been lifted."))
-    return redirect("privacy:request", data_request.uuid)
+def _plain_step(call, done):
+    """A step without a form: on refusal the page says why and nothing changes."""
+
+    @never_cache
+    @login_required
+    @require_POST
+    def view(request, request_id):
+        data_request = access.get_request_for(request.user, request_id)
+        try:
+            call(data_request, request.user, http_request=request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return _detail(request, data_request, status=400)
+        messages.success(request, done)
+        return redirect("privacy:request", data_request.uuid)
+
+    return view
 
 
-@never_cache
-@login_required
-@require_POST
-def withdraw(request, request_id):
-    data_request = access.get_request_for(request.user, request_id)
-    try:
-        requests.withdraw(data_request, request.user, http_request=request)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _detail(request, data_request, status=400)
-    messages.success(request, _("Your request has been withdrawn."))
-    return redirect("privacy:request", data_request.uuid)
+lift = _plain_step(requests.lift, gettext_lazy("The restriction has been lifted."))
+withdraw = _plain_step(requests.withdraw, gettext_lazy("Your request has been withdrawn."))
 
 
 @never_cache

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, BinaryIO
 
 from django.utils.translation import gettext_lazy as _
@@ -171,6 +172,15 @@ class _ChunkReader(io.RawIOBase):
             if self._on_close is not None:
                 self._on_close()
         super().close()
+
+
+def stored_file(path: str, instance, field_name: str = "file") -> SubjectFile:
+    """The encrypted file ``instance.<field_name>`` at ``path`` in the archive."""
+    return SubjectFile(
+        path=path,
+        open=partial(decrypted_stream, instance, field_name),
+        size=getattr(instance, "size", None),
+    )
 
 
 def decrypted_stream(instance, field_name: str = "file") -> BinaryIO:

@@ -1,8 +1,6 @@
 """What the toolbox holds about a data subject: a coachee's own items and what was shared
 with them (as toolbox.access lets them see it), a coach's own items only; with the files."""
 
-from functools import partial
-
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -11,13 +9,12 @@ from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
     Section,
-    SubjectFile,
-    decrypted_stream,
     file_entry,
     full_name,
     iso,
     register,
     safe_file_name,
+    stored_file,
 )
 from toolbox import access
 from toolbox.models import Item, ItemFile, Share
@@ -103,11 +100,7 @@ def _item_files(subject):
         "item__created_at", "item_id"
     )
     for upload in uploads.iterator(chunk_size=200):
-        yield SubjectFile(
-            path=_file_path(upload),
-            open=partial(decrypted_stream, upload, "file"),
-            size=upload.size,
-        )
+        yield stored_file(_file_path(upload), upload)
 
 
 ITEMS = Section(
