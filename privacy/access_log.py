@@ -93,6 +93,16 @@ def outcome_text(event) -> str:
     return str(Outcome(event.outcome).label)
 
 
+def step_text(detail: str) -> str:
+    """``"access: forwarded"`` (as privacy.requests records it) in the reader's words."""
+    from privacy.request_models import Kind, Step
+
+    kind, _colon, step = detail.partition(": ")
+    if kind in Kind.values and step in Step.values:
+        return f"{Kind(kind).label}: {Step(step).label}"
+    return detail
+
+
 def describe(events, viewer) -> list[Row]:
     """One row per event, in words in the active language."""
     return [
@@ -102,7 +112,7 @@ def describe(events, viewer) -> list[Row]:
             what=what_text(event),
             outcome=outcome_text(event),
             data=str(object_type_label(event.object_type) or ""),
-            step=event.detail if event.action == Action.REQUEST_STEP else "",
+            step=step_text(event.detail) if event.action == Action.REQUEST_STEP else "",
         )
         for event in events
     ]
