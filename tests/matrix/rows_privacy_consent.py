@@ -109,11 +109,12 @@ ROWS = [
         method="post",
     ),
     # The world's own question: the coach who asked withdraws it first, then the coachee
-    # and the colleague it names find it answered (302 with an error).
+    # finds it answered (302 with an error); the colleague it names never sees a question
+    # about a coachee who has not let them in (404).
     Row(
         "privacy:consent_withdraw",
         _world_consent("privacy:consent_withdraw"),
-        {"coach": 302, "coachee": 302, "other_coach": 302},
+        {"coach": 302, "coachee": 302},
         method="post",
     ),
 ]
