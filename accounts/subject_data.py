@@ -84,6 +84,31 @@ def _profile_files(subject):
         yield stored_file(_photo_path(photo), photo)
 
 
+# What the user entered themselves (portability): the rest is Pluform's record of them.
+_PROVIDED_KEYS = (
+    "email",
+    "first_name",
+    "last_name",
+    "language",
+    "time_zone",
+    "birth_date",
+    "gender",
+    "phone",
+    "message_notifications",
+    "billing_address",
+    "invoice_email",
+    "iban",
+)
+
+
+def _provided_profile(subject):
+    for record in _profile_records(subject):
+        yield {
+            **{key: record[key] for key in _PROVIDED_KEYS if key in record},
+            FILES_KEY: record[FILES_KEY],
+        }
+
+
 PROFILE = Section(
     name="accounts.profile",
     title=_("Your account"),
@@ -124,6 +149,13 @@ PROFILE = Section(
     },
     records=_profile_records,
     files=_profile_files,
+    provided=_provided_profile,
+    provided_files=_profile_files,
+    provided_keys=(*_PROVIDED_KEYS, *FILE_FIELDS),
+    provided_description=_(
+        "The details you gave in your profile and settings; for a coach also the billing "
+        "details. Your profile photo, if you added one, is among the files."
+    ),
 )
 
 

@@ -3,6 +3,8 @@ they take part in (one-to-one and group, as dialogue.access and dialogue.queries
 see it: dialogue.queries.visible_messages), with the attachments as files. Nothing for any
 other role."""
 
+from functools import partial
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -39,13 +41,15 @@ def _attachment_path(attachment: Attachment) -> str:
     return f"files/dialogue/{attachment.pk}/{safe_file_name(attachment.original_name)}"
 
 
-def _message_records(subject):
+def _message_records(subject, *, own_only=False):
     attachments = Attachment.objects.order_by("created_at", "id")
     for participant in _participations(subject):
         dialogue = participant.dialogue
+        messages = visible_messages(dialogue, participant)
+        if own_only:
+            messages = messages.filter(author_id=subject.pk)
         messages = (
-            visible_messages(dialogue, participant)
-            .select_related("author")
+            messages.select_related("author")
             .prefetch_related(Prefetch("attachments", queryset=attachments))
             .defer("body_html")
             .order_by("created_at", "id")
@@ -78,11 +82,13 @@ def _message_records(subject):
             }
 
 
-def _message_files(subject):
+def _message_files(subject, *, own_only=False):
     for participant in _participations(subject):
         still_there = visible_messages(participant.dialogue, participant).filter(
             withdrawn_at__isnull=True, removed_at__isnull=True
         )
+        if own_only:
+            still_there = still_there.filter(author_id=subject.pk)
         attachments = Attachment.objects.filter(message__in=still_there.values("pk")).order_by(
             "created_at", "id"
         )
@@ -114,6 +120,27 @@ MESSAGES = Section(
     },
     records=_message_records,
     files=_message_files,
+    provided=partial(_message_records, own_only=True),
+    provided_files=partial(_message_files, own_only=True),
+    provided_description=_(
+        "The messages you wrote, in the dialogues with your coach and in groups. Of a "
+        "withdrawn or removed message only the times are kept, not the text. Your "
+        "attachments are among the files."
+    ),
+    provided_keys=(
+        "id",
+        "dialogue",
+        "dialogue_kind",
+        "dialogue_title",
+        "author",
+        "by_you",
+        "written_at",
+        "edited_at",
+        "withdrawn_at",
+        "removed_at",
+        "text",
+        *FILE_FIELDS,
+    ),
 )
 
 register(MESSAGES)

@@ -122,6 +122,63 @@ def _assignment_records(subject):
         }
 
 
+def _provided_records(subject):
+    """The coachee's answers, per question with its text (the context), and their files;
+    an assignment without any answer is left out."""
+    if subject.role != Role.COACHEE:
+        return
+    assignments = (
+        Assignment.objects.filter(coachee_id=subject.pk, answers__isnull=False)
+        .distinct()
+        .select_related("version")
+        .prefetch_related("answers", Prefetch("files", AnswerFile.objects.order_by("created_at")))
+        .order_by("available_on", "created_at", "id")
+    )
+    parsed = {}
+    for assignment in assignments.iterator(chunk_size=100):
+        content = parsed.get(assignment.version_id)
+        if content is None:
+            content = parsed[assignment.version_id] = assignment.version.parsed
+        answers = {str(answer.step_key): answer for answer in assignment.answers.all()}
+        files = {str(item.pk): item for item in assignment.files.all()}
+        steps = []
+        for number, step in enumerate(content.steps, start=1):
+            answer = answers.get(str(step.key))
+            if answer is None:
+                continue
+            values = answer.value_map
+            questions = []
+            for question in step.questions:
+                value = values.get(question.key)
+                if question.kind == QuestionKind.FILE and value is not None:
+                    stored = files.get(str(value))
+                    value = stored.original_name if stored is not None else None
+                questions.append({"kind": question.kind, "text": question.text, "answer": value})
+            steps.append(
+                {
+                    "number": number,
+                    "text": step.text or None,
+                    "questions": questions,
+                    "saved_at": iso(answer.saved_at),
+                }
+            )
+        yield {
+            "id": str(assignment.pk),
+            "title": content.title,
+            "submitted_at": iso(assignment.submitted_at),
+            "steps": steps,
+            FILES_KEY: [
+                file_entry(
+                    _answer_path(item),
+                    item.original_name,
+                    content_type=item.content_type,
+                    size=item.size,
+                )
+                for item in files.values()
+            ],
+        }
+
+
 def _assignment_files(subject):
     if subject.role != Role.COACHEE:
         return
@@ -169,6 +226,26 @@ ASSIGNMENTS = Section(
     },
     records=_assignment_records,
     files=_assignment_files,
+    provided=_provided_records,
+    provided_files=_assignment_files,
+    provided_description=_(
+        "Your answers to the interventions your coach gave you, step by step, each with its "
+        "question for context. Files you added as answers are among the files."
+    ),
+    provided_keys=(
+        "id",
+        "title",
+        "submitted_at",
+        "steps",
+        "steps.number",
+        "steps.text",
+        "steps.saved_at",
+        "steps.questions",
+        "steps.questions.kind",
+        "steps.questions.text",
+        "steps.questions.answer",
+        *FILE_FIELDS,
+    ),
 )
 
 

@@ -77,13 +77,25 @@ def get_archive_for(user, archive_id) -> AccessArchive:
     if not may_file(user):
         raise Http404
     archive = (
-        AccessArchive.objects.select_related("request__subject")
+        AccessArchive.objects.select_related("subject", "request")
         .filter(uuid=archive_id, recipients=user)
         .first()
     )
     if archive is None or not archive.is_downloadable(timezone.now()):
         raise Http404
     return archive
+
+
+def is_own_export(request) -> bool:
+    """Whether the copy in the URL is a portability export of the signed-in user: its
+    download asks for the password again (like starting it)."""
+    archive_id = request.resolver_match.kwargs.get("archive_id")
+    return (
+        may_file(request.user)
+        and AccessArchive.objects.filter(
+            uuid=archive_id, purpose=AccessArchive.Purpose.PORTABILITY, recipients=request.user
+        ).exists()
+    )
 
 
 def consents_for(user):

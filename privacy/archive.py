@@ -1,6 +1,6 @@
 """The archive of everything about a data subject: one ZIP, written while it streams.
 
-    data.json    {"schema_version", "generated_at", "subject": {"uuid", "role"},
+    data.json    {"schema_version", "purpose", "generated_at", "subject": {"uuid", "role"},
                   "sections": {"<app>.<what>": [record, ...], ...}}
     schema.json  per section its title, description and the meaning of every key
     index.html   the same, readable, in the subject's language (no scripts, nothing external)
@@ -10,6 +10,10 @@ Nothing is held whole in memory: records go out one by one (each section's ``rec
 read once for data.json and once more for index.html, since a ZIP takes one entry at a time)
 and files are copied in chunks. The caller (the access-request task) decides where ``out``
 lives and encrypts it; plaintext never touches a temporary file here.
+
+``purpose`` is "access" (everything Pluform holds about the subject, for an access request)
+or "portability" (only what the subject provided, from the sections' ``provided``: regulation
+1.2.6.5 and 1.3.5.5); data.json and schema.json say which.
 """
 
 import contextlib
@@ -31,6 +35,9 @@ from privacy import subject_data
 from privacy.subject_data import FILES_KEY
 
 SCHEMA_VERSION = "1"
+ACCESS = "access"
+PORTABILITY = "portability"
+PURPOSES = (ACCESS, PORTABILITY)
 
 _FLUSH_AT = 64 * 1024
 _COPY_CHUNK = 64 * 1024
@@ -39,13 +46,19 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def write_archive(subject, out: BinaryIO, *, progress=None) -> dict[str, int]:
-    """Write the ZIP of everything about ``subject`` to the binary stream ``out``; returns
-    the number of records per section name and, under ``"files"``, the number of files.
+def write_archive(subject, out: BinaryIO, *, progress=None, purpose=ACCESS) -> dict[str, int]:
+    """Write the ZIP of everything about ``subject`` (for ``purpose`` "portability": of what
+    they provided) to the binary stream ``out``; returns the number of records per section
+    name and, under ``"files"``, the number of files.
 
     ``progress(done, total)`` is called after each section of data.json, of index.html and
     of the files."""
-    registered = subject_data.sections()
+    if purpose not in PURPOSES:
+        raise ValueError(f"an archive is for access or portability: {purpose!r}")
+    if purpose == PORTABILITY:
+        registered = subject_data.provided_sections()
+    else:
+        registered = subject_data.sections()
     counts: dict[str, int] = {}
     steps = {"done": 0, "total": 3 * len(registered)}
 
@@ -61,9 +74,9 @@ def write_archive(subject, out: BinaryIO, *, progress=None) -> dict[str, int]:
     ):
         generated_at = timezone.now()
         stamp = timezone.localtime(generated_at).timetuple()[:6]
-        _write_data(zf, stamp, subject, registered, generated_at, counts, tick)
-        _write_schema(zf, stamp, registered, generated_at)
-        _write_index(zf, stamp, subject, registered, generated_at, tick)
+        _write_data(zf, stamp, subject, registered, generated_at, counts, tick, purpose)
+        _write_schema(zf, stamp, registered, generated_at, purpose)
+        _write_index(zf, stamp, subject, registered, generated_at, tick, purpose)
         counts["files"] = _write_files(zf, stamp, subject, registered, tick)
     return counts
 
@@ -109,11 +122,12 @@ def _json(value) -> str:
 # data.json
 
 
-def _write_data(zf, stamp, subject, registered, generated_at, counts, tick) -> None:
+def _write_data(zf, stamp, subject, registered, generated_at, counts, tick, purpose) -> None:
     with _open_entry(zf, "data.json", stamp) as entry:
         text = _Text(entry)
         head = {
             "schema_version": SCHEMA_VERSION,
+            "purpose": purpose,
             "generated_at": generated_at.isoformat(),
             "subject": {"uuid": str(subject.uuid), "role": subject.role},
         }
@@ -135,15 +149,26 @@ def _write_data(zf, stamp, subject, registered, generated_at, counts, tick) -> N
 # schema.json
 
 
-def _write_schema(zf, stamp, registered, generated_at) -> None:
+def _write_schema(zf, stamp, registered, generated_at, purpose) -> None:
     schema = {
         "schema_version": SCHEMA_VERSION,
+        "purpose": purpose,
         "generated_at": generated_at.isoformat(),
         "language": translation.get_language(),
         "format": {
+            "purpose": str(
+                _(
+                    '"access": everything Pluform holds about you, the copy for an access '
+                    'request. "portability": only the data you provided yourself (your '
+                    "profile, the messages you wrote, your answers, your own toolbox items and "
+                    "their files), to take along to another service; a section's fields are "
+                    "then those of the data you provided."
+                )
+            ),
             "data.json": str(
                 _(
-                    'An object with "schema_version", "generated_at" (ISO 8601), "subject" '
+                    'An object with "schema_version", "purpose" (access or portability), '
+                    '"generated_at" (ISO 8601), "subject" '
                     '(its "uuid" and "role") and "sections": per section name a list of '
                     "records. Times are ISO 8601 with their offset from UTC, dates "
                     "YYYY-MM-DD; an absent value is null. A key with a dot in the fields "
@@ -272,8 +297,24 @@ def _anchor(section) -> str:
     return "section-" + re.sub(r"[^a-z0-9]+", "-", section.name.lower())
 
 
-def _write_index(zf, stamp, subject, registered, generated_at, tick) -> None:
-    title = _("Your data in Pluform")
+def _write_index(zf, stamp, subject, registered, generated_at, tick, purpose) -> None:
+    if purpose == PORTABILITY:
+        title = _("The data you provided to Pluform")
+        about = _(
+            "This overview shows the data you provided yourself in Pluform, to take along to "
+            "another service. The file data.json in this archive holds the same data in a "
+            "machine-readable form (JSON), and schema.json says what each field means. Your "
+            "files are in the folder files. Fields without a value are left out here. "
+            "Everything Pluform holds about you is in the copy of an access request."
+        )
+    else:
+        title = _("Your data in Pluform")
+        about = _(
+            "This overview shows the data Pluform holds about you. The file data.json "
+            "in this archive holds the same data in a machine-readable form (JSON), "
+            "and schema.json says what each field means. Your files are in the "
+            "folder files. Fields without a value are left out here."
+        )
     made = formats.date_format(timezone.localtime(generated_at), "DATETIME_FORMAT")
     with _open_entry(zf, "index.html", stamp) as entry:
         text = _Text(entry)
@@ -295,12 +336,7 @@ def _write_index(zf, stamp, subject, registered, generated_at, tick) -> None:
                 title,
                 _("Made on %(date)s for %(name)s.")
                 % {"date": made, "name": subject.get_full_name() or subject.email},
-                _(
-                    "This overview shows the data Pluform holds about you. The file data.json "
-                    "in this archive holds the same data in a machine-readable form (JSON), "
-                    "and schema.json says what each field means. Your files are in the "
-                    "folder files. Fields without a value are left out here."
-                ),
+                about,
             )
         )
         contents = "".join(

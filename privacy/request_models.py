@@ -206,8 +206,15 @@ class RequestStep(models.Model):
 
 
 class AccessArchive(models.Model):
-    """The copy of a subject's data for an access request: a ZIP encrypted under the
-    subject's key, built by a Celery task, downloadable by its recipients for 7 days."""
+    """The copy of a subject's data: a ZIP encrypted under the subject's key, built by a
+    Celery task, downloadable by its recipients for 7 days. For an access request
+    (everything held, purpose "access"), or a portability export (what the subject provided,
+    purpose "portability"): started by the subject themselves (no request) or by the IT
+    administrator executing a portability request."""
+
+    class Purpose(models.TextChoices):
+        ACCESS = "access", _("Copy of all your data")
+        PORTABILITY = "portability", _("Export of the data you provided")
 
     class State(models.TextChoices):
         BUILDING = "building", _("Being prepared")
@@ -218,7 +225,13 @@ class AccessArchive(models.Model):
     STALE_AFTER = datetime.timedelta(hours=6)
 
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    request = models.ForeignKey(DataRequest, on_delete=models.CASCADE, related_name="archives")
+    request = models.ForeignKey(
+        DataRequest, on_delete=models.CASCADE, related_name="archives", null=True, blank=True
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_archives"
+    )
+    purpose = models.CharField(max_length=12, choices=Purpose.choices, default=Purpose.ACCESS)
     recipients = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.BUILDING)
     progress = models.PositiveSmallIntegerField(default=0)
@@ -237,8 +250,18 @@ class AccessArchive(models.Model):
     def __str__(self):
         return str(self.uuid)
 
+    def save(self, *args, **kwargs):
+        self._fill_subject()
+        super().save(*args, **kwargs)
+
+    def _fill_subject(self) -> None:
+        """A copy for a request is of the request's subject (also when made without it)."""
+        if self.subject_id is None and self.request_id is not None:
+            self.subject_id = self.request.subject_id
+
     def encryption_scope(self) -> str:
-        return self.request.encryption_scope()
+        self._fill_subject()
+        return subject_scope(self.subject)
 
     def is_downloadable(self, now) -> bool:
         return (

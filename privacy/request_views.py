@@ -1,3 +1,4 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from privacy.forms import (
     QuestionForm,
     QueueFilterForm,
 )
-from privacy.request_models import ArchiveDownload, Kind, Status
+from privacy.request_models import AccessArchive, ArchiveDownload, Kind, Status
 
 PER_PAGE = 50
 
@@ -267,14 +268,20 @@ withdraw = _plain_step(requests.withdraw, gettext_lazy("Your request has been wi
 @never_cache
 @login_required
 @require_GET
+@reauthentication_required(enabled=access.is_own_export)
 def archive(request, archive_id):
-    """The copy of someone's data, for its recipients only, for 7 days; every use recorded."""
+    """The copy of someone's data, for its recipients only, for 7 days; every use recorded.
+    A portability export (privacy.export) asks for the password again first."""
     copy = access.get_archive_for(request.user, archive_id)
     ArchiveDownload.objects.create(archive=copy, user=request.user)
-    subject = copy.request.subject
-    audit.record(request, Action.DOWNLOAD, subject=subject, obj=copy, detail="access copy")
+    if copy.purpose == AccessArchive.Purpose.PORTABILITY:
+        audit.record(request, Action.EXPORT, subject=copy.subject, obj=copy, detail="portability")
+        made_on = timezone.localdate(copy.ready_at)
+        name = f"pluform-export-{made_on:%Y-%m-%d}.zip"
+    else:
+        audit.record(request, Action.DOWNLOAD, subject=copy.subject, obj=copy, detail="access copy")
+        name = f"pluform-copy-{copy.request.received_on:%Y-%m-%d}.zip"
     requests.record_download(copy, request.user, http_request=request)
-    name = f"pluform-copy-{copy.request.received_on:%Y-%m-%d}.zip"
     return encrypted_file_response(
         copy, "file", filename=name, content_type="application/zip", request=request
     )

@@ -286,10 +286,7 @@ def execute(data_request, it_admin, *, note="", decision="", http_request=None) 
     kind = data_request.kind
     if data_request.status == Status.WAITING:
         raise ValidationError(
-            _(
-                "This request waits for the self-service export and erasure, "
-                "which are not built yet."
-            )
+            _("This request waits for the self-service erasure, which is not built yet.")
         )
     if kind == Kind.ACCESS:
         _start_archive(data_request, it_admin, http_request)
@@ -313,7 +310,12 @@ def execute(data_request, it_admin, *, note="", decision="", http_request=None) 
         _tell_coaches(data_request)
     elif kind == Kind.OBJECTION:
         _decide(data_request, it_admin, decision=decision, reasons=note, http_request=http_request)
-    else:  # erasure, portability: issue 14's self-service does this
+    elif kind == Kind.PORTABILITY:
+        # The same export the subject can start themselves, for the subject only.
+        _start_archive(
+            data_request, it_admin, http_request, purpose=AccessArchive.Purpose.PORTABILITY
+        )
+    else:  # erasure: issue 14's self-service does this
         _step(data_request, Step.WAITING, it_admin, note=note.strip(), http_request=http_request)
         data_request.status = Status.WAITING
         data_request.save(update_fields=["status"])
@@ -343,28 +345,40 @@ def _decide(data_request, it_admin, *, decision, reasons, http_request) -> None:
         _tell_coaches(data_request)
 
 
-def _start_archive(data_request, it_admin, http_request) -> AccessArchive:
-    building = data_request.archives.filter(state=AccessArchive.State.BUILDING)
-    # One that has been building for long was lost (a worker gone): it may be started again.
+def still_building(archives) -> bool:
+    """Whether one of ``archives`` is being built; one that has been building for long was
+    lost (a worker gone) and is marked failed, so it may be started again."""
+    building = archives.filter(state=AccessArchive.State.BUILDING)
     stale = timezone.now() - AccessArchive.STALE_AFTER
     building.filter(created_at__lt=stale).update(state=AccessArchive.State.FAILED)
-    if building.exists():
+    return building.exists()
+
+
+def _start_archive(
+    data_request, it_admin, http_request, *, purpose=AccessArchive.Purpose.ACCESS
+) -> AccessArchive:
+    if still_building(data_request.archives.all()):
         raise ValidationError(_("The copy is already being prepared."))
-    archive = AccessArchive.objects.create(request=data_request)
-    archive.recipients.set(archive_recipients(data_request))
+    archive = AccessArchive.objects.create(
+        request=data_request, subject=data_request.subject, purpose=purpose
+    )
+    if purpose == AccessArchive.Purpose.PORTABILITY:
+        archive.recipients.set([data_request.subject])
+    else:
+        archive.recipients.set(archive_recipients(data_request))
     _step(data_request, Step.ARCHIVE_STARTED, it_admin, http_request=http_request)
-    transaction.on_commit(lambda: _queue_build(archive))
+    transaction.on_commit(lambda: queue_build(archive))
     return archive
 
 
-def _queue_build(archive) -> None:
+def queue_build(archive) -> None:
     from privacy import tasks
 
     try:
         tasks.build_access_archive.delay(str(archive.uuid))
     except Exception:
         # No broker, or (running eagerly) a build that failed: the page shows it failed,
-        # and the IT administrator can start it again.
+        # and whoever started it can start it again.
         logger.exception("access archive %s could not be built", archive.pk)
         AccessArchive.objects.filter(pk=archive.pk, state=AccessArchive.State.BUILDING).update(
             state=AccessArchive.State.FAILED
@@ -372,18 +386,24 @@ def _queue_build(archive) -> None:
 
 
 def archive_built(archive) -> None:
-    """Called by the task once the copy is stored: the request is done, its recipients told."""
+    """Called by the task once the copy is stored: the request is done, its recipients told.
+    A self-service export (no request) is shown on its page."""
     data_request = archive.request
+    if data_request is None:
+        return
     _step(data_request, Step.ARCHIVE_READY, None)
     _close(data_request, Status.DONE)
     emails.send("archive_ready", archive.recipients.all(), emails.request_path(data_request))
 
 
 def record_download(archive, user, *, http_request=None) -> None:
-    _step(archive.request, Step.DOWNLOADED, user, http_request=http_request)
+    if archive.request is not None:
+        _step(archive.request, Step.DOWNLOADED, user, http_request=http_request)
 
 
 def archive_failed(archive) -> None:
+    if archive.request is None:
+        return
     _step(archive.request, Step.ARCHIVE_FAILED, None)
     emails.send("request_waiting", holders(archive.request), emails.request_path(archive.request))
 

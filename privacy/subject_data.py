@@ -16,6 +16,10 @@ the archive; the HTML overview links them.
 
 The records of a section are what the subject may see of the data about them; other
 people's names appear only as the subject sees them in Pluform.
+
+Portability (a subset): a section's ``provided`` yields only the records the subject provided
+themselves (their profile, the messages they wrote, their answers, their own toolbox items),
+``provided_files`` their files; a section without ``provided`` is left out of that export.
 """
 
 import datetime
@@ -23,7 +27,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -66,6 +70,29 @@ class Section:
     records: Callable[["User"], Iterable[dict]]
     # files(subject): SubjectFile objects, streamed; None when the section has no files.
     files: Callable[["User"], Iterable[SubjectFile]] | None = None
+    # Portability (regulation 1.2.6.5, 1.3.5.5): provided(subject) streams only what the
+    # subject provided themselves; None = the section is not part of a portability export.
+    provided: Callable[["User"], Iterable[dict]] | None = None
+    # provided_files(subject): the files of those records; None when there are none.
+    provided_files: Callable[["User"], Iterable[SubjectFile]] | None = None
+    # What the provided records are (gettext_lazy); None: the description above.
+    provided_description: str | None = None
+    # The keys of ``fields`` a provided record may have (dotted ones too); None: all of them.
+    provided_keys: tuple[str, ...] | None = None
+
+    def for_portability(self) -> "Section":
+        """This section as a portability export writes it: the provided records and files."""
+        return replace(
+            self,
+            description=self.provided_description or self.description,
+            fields=(
+                self.fields
+                if self.provided_keys is None
+                else {key: self.fields[key] for key in self.provided_keys}
+            ),
+            records=self.provided,
+            files=self.provided_files,
+        )
 
 
 _sections: dict[str, Section] = {}
@@ -77,6 +104,9 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 def register(section: Section) -> None:
     if not _NAME.fullmatch(section.name):
         raise ValueError(f"a subject data section is named <app>.<what>: {section.name!r}")
+    unknown = set(section.provided_keys or ()) - set(section.fields)
+    if unknown:
+        raise ValueError(f"{section.name}: provided keys without a meaning: {sorted(unknown)}")
     registered = _sections.get(section.name)
     if registered is not None and registered != section:
         raise ValueError(f"another subject data section is registered as {section.name}")
@@ -91,6 +121,11 @@ def unregister(name: str) -> None:
 def sections() -> list[Section]:
     """In the order of registration (the apps' order in INSTALLED_APPS)."""
     return list(_sections.values())
+
+
+def provided_sections() -> list[Section]:
+    """The sections of a portability export, as it writes them (``Section.for_portability``)."""
+    return [section.for_portability() for section in _sections.values() if section.provided]
 
 
 # Helpers for the sections

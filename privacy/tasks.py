@@ -32,14 +32,15 @@ def send_request_reminders():
     default_retry_delay=60,
 )
 def build_access_archive(self, archive_id):
-    """Writes the subject's data to a temporary ZIP, then stores it encrypted in one go: a
-    worker that dies halfway leaves no stored half, and the retry starts again."""
+    """Writes the subject's data (all of it, or for a portability export what they provided)
+    to a temporary ZIP, then stores it encrypted in one go: a worker that dies halfway leaves
+    no stored half, and the retry starts again."""
     from privacy import requests
     from privacy.archive import write_archive
     from privacy.request_models import AccessArchive, DataRequest
 
     archive = (
-        AccessArchive.objects.select_related("request__subject")
+        AccessArchive.objects.select_related("subject", "request__subject")
         .filter(uuid=archive_id, state=AccessArchive.State.BUILDING)
         .first()
     )
@@ -52,13 +53,19 @@ def build_access_archive(self, archive_id):
                 percent = min(99, int(done * 100 / max(total, 1)))
                 AccessArchive.objects.filter(pk=archive.pk).update(progress=percent)
 
-            counts = write_archive(archive.request.subject, zipped, progress=progress)
+            counts = write_archive(
+                archive.subject, zipped, progress=progress, purpose=archive.purpose
+            )
             size = zipped.tell()
             zipped.seek(0)
-            archive.file.save(f"access-{archive.uuid}.zip", File(zipped), save=False)
+            archive.file.save(f"{archive.purpose}-{archive.uuid}.zip", File(zipped), save=False)
         now = timezone.now()
         with transaction.atomic():
-            if not DataRequest.objects.open().filter(pk=archive.request_id).exists():
+            withdrawn = (
+                archive.request_id is not None
+                and not DataRequest.objects.open().filter(pk=archive.request_id).exists()
+            )
+            if withdrawn:
                 # Withdrawn (or closed) while it was being built: nobody gets it.
                 archive.file.delete(save=False)
                 AccessArchive.objects.filter(pk=archive.pk).update(state=AccessArchive.State.FAILED)

@@ -142,12 +142,12 @@ def test_the_build_reports_its_progress(monkeypatch, access_request, it_admin, c
     seen = []
     real = archive_module.write_archive
 
-    def watched(subject, out, *, progress=None):
+    def watched(subject, out, *, progress=None, purpose="access"):
         def watch(done, total):
             progress(done, total)
             seen.append(AccessArchive.objects.get().progress)
 
-        return real(subject, out, progress=watch)
+        return real(subject, out, progress=watch, purpose=purpose)
 
     monkeypatch.setattr(archive_module, "write_archive", watched)
     archive = _start(it_admin, access_request, committed)
@@ -306,7 +306,7 @@ def test_a_failing_build_stores_nothing_and_ends_failed_after_the_retries(
     failing = [True]
     real = archive_module.write_archive
 
-    def broken(subject, out, *, progress=None):
+    def broken(subject, out, *, progress=None, purpose="access"):
         calls.append(subject)
         if failing[0]:
             out.write(b"PK\x03\x04 half a zip " + MARKER.encode())

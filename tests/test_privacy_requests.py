@@ -646,8 +646,9 @@ def test_an_upheld_objection_tells_every_coach_of_the_restriction(
     assert other_coach.email in _recipients()
 
 
-@pytest.mark.parametrize("kind", [Kind.ERASURE, Kind.PORTABILITY])
-def test_erasure_and_portability_wait_in_the_queue(
+# A portability request starts the self-service export instead: tests/test_privacy_export.py.
+@pytest.mark.parametrize("kind", [Kind.ERASURE])
+def test_erasure_waits_in_the_queue(
     kind, coach, coachee, trajectory, account_manager, it_admin, committed
 ):
     made = _with_it_admin(coachee, coach, account_manager, kind)
@@ -742,7 +743,7 @@ def _refusal(case, people):
         pytest.param("forward_twice", NOT_HOLDER),
         pytest.param("pass_on_by_it_admin", NOT_HOLDER),
         pytest.param("execute_by_account_manager", NOT_HOLDER),
-        pytest.param("execute_while_waiting", "waits for the self-service export"),
+        pytest.param("execute_while_waiting", "waits for the self-service erasure"),
         ("execute_without_note", "Say what was corrected."),
         pytest.param(
             "extend_after_four_weeks",

@@ -43,6 +43,49 @@ def _upload_of(item):
         return None
 
 
+def _own_items(subject):
+    if subject.role not in (Role.COACH, Role.COACHEE):
+        return Item.objects.none()
+    return Item.objects.filter(owner_id=subject.pk).order_by("created_at", "id")
+
+
+def _provided_records(subject):
+    """The items the subject added themselves: what they wrote, and the file."""
+    items = _own_items(subject).select_related("upload")
+    for item in items.iterator(chunk_size=100):
+        upload = _upload_of(item)
+        yield {
+            "id": str(item.pk),
+            "kind": item.kind,
+            "title": item.title,
+            "description": item.description or None,
+            "tags": item.tag_list,
+            "link": item.url or None,
+            "created_at": iso(item.created_at),
+            "changed_at": iso(item.changed_at),
+            FILES_KEY: (
+                [
+                    file_entry(
+                        _file_path(upload),
+                        upload.original_name,
+                        content_type=upload.content_type,
+                        size=upload.size,
+                    )
+                ]
+                if upload is not None
+                else []
+            ),
+        }
+
+
+def _provided_files(subject):
+    uploads = ItemFile.objects.filter(item__in=_own_items(subject).values("pk")).order_by(
+        "item__created_at", "item_id"
+    )
+    for upload in uploads.iterator(chunk_size=200):
+        yield stored_file(_file_path(upload), upload)
+
+
 def _item_records(subject):
     received = Share.objects.filter(user_id=subject.pk).select_related("shared_by")
     given = Share.objects.filter(shared_by_id=subject.pk).select_related("user")
@@ -132,6 +175,22 @@ ITEMS = Section(
     },
     records=_item_records,
     files=_item_files,
+    provided=_provided_records,
+    provided_files=_provided_files,
+    provided_description=_(
+        "The items you added to your toolbox yourself. The files of file items are among the files."
+    ),
+    provided_keys=(
+        "id",
+        "kind",
+        "title",
+        "description",
+        "tags",
+        "link",
+        "created_at",
+        "changed_at",
+        *FILE_FIELDS,
+    ),
 )
 
 register(ITEMS)
