@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -127,8 +128,6 @@ def ask(trajectory, coach, *, requested_by, include_history=False, apps=APPS, re
 
 
 def _consents_path():
-    from django.urls import reverse
-
     return reverse("privacy:consents")
 
 

@@ -6,13 +6,13 @@ not a notification preference.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from pluform.notices import emails as notice_emails
 
 SUBJECTS = {
     "request_waiting": _("A privacy request waits for you"),
@@ -60,22 +60,22 @@ def _reminder_line(days: int) -> str:
 
 def send(kind: str, users, path: str, *, days: int | None = None) -> None:
     """Tells each active user, in their language, after the transaction commits."""
-    recipients = [(user.email, user.language, user.first_name) for user in users if user.is_active]
+    recipients = [user for user in users if user.is_active]
     if recipients:
         transaction.on_commit(lambda: _deliver(kind, recipients, path, days))
 
 
 def _deliver(kind, recipients, path, days):
-    for email, language, name in recipients:
-        with translation.override(language):
+    for user in recipients:
+        with translation.override(user.language):
             line = _reminder_line(days) if kind == "request_reminder" else str(LINES[kind])
-            context = {"name": name, "line": line, "link": settings.SITE_URL + path}
-            subject = settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(SUBJECTS[kind])
-            text = render_to_string("privacy/emails/notice.txt", context)
-            html = render_to_string("privacy/emails/notice.html", context)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [email])
-        message.attach_alternative(html, "text/html")
-        message.send()
+        context = {
+            "name": user.first_name,
+            "subject": SUBJECTS[kind],
+            "line": line,
+            "link": settings.SITE_URL + path,
+        }
+        notice_emails.send(user, "privacy/emails/notice", context)
 
 
 def request_path(data_request) -> str:

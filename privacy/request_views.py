@@ -43,12 +43,13 @@ def index(request):
         return _queue(request)
     if not access.may_file(user):
         raise Http404
+    today = dates.today()
     context = {
-        "held": queues.held(user, dates.today())[0],
-        "own": queues.decorated(access.requests_for(user).filter(subject=user), dates.today()),
+        "held": queues.held(user, today)[0],
+        "own": queues.decorated(access.requests_for(user).filter(subject=user), today),
         "coachees": queues.decorated(
             access.requests_for(user).filter(coach=user).exclude(status=Status.WITH_COACH),
-            dates.today(),
+            today,
         )
         if user.role == Role.COACH
         else [],

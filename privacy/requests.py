@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import RestrictionGround, Trajectory, User
+from accounts.models import RestrictionGround, User
 from accounts.roles import Role
 from accounts.services import lift_restriction, restrict_processing
 from pluform import dates
@@ -263,10 +263,7 @@ def _tell_coaches(data_request) -> None:
     subject = data_request.subject
     if subject.role != Role.COACHEE:
         return
-    coaches = User.objects.filter(
-        coached_trajectories__in=Trajectory.objects.filter(coachee=subject), is_active=True
-    ).distinct()
-    emails.send("coachee_data_changed", coaches, emails.request_path(data_request))
+    emails.send("coachee_data_changed", coaches_of(subject), emails.request_path(data_request))
 
 
 # Execution, by the IT administrator
@@ -409,15 +406,6 @@ def archive_failed(archive) -> None:
 
 
 # Restriction: the subject is told before it is lifted
-
-
-def restriction_request(subject):
-    """The request whose execution restricted the subject, if a request did."""
-    return (
-        DataRequest.objects.filter(subject=subject, kind=Kind.RESTRICTION, status=Status.DONE)
-        .order_by("-closed_at")
-        .first()
-    )
 
 
 def lift_announced(data_request) -> bool:
