@@ -4,14 +4,9 @@ import contextlib
 import io
 import os
 
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from PIL import Image
 
-from tests.factories.accounts import TEST_TOTP_SECRET
+from tests.totp import current_code
 
 PASSWORD = "correct horse battery staple"
 PHONE = {"width": 375, "height": 740}
@@ -26,16 +21,11 @@ def log_in(page, user):
         page.keyboard.press("Enter")
 
 
-def current_totp_code(secret=TEST_TOTP_SECRET) -> str:
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
-
-
 def log_in_with_totp(page, user):
     """Password first; allauth then asks for the authenticator's code."""
     log_in(page, user)
     assert "/2fa/authenticate" in page.url, page.url
-    page.fill("input[name=code]", current_totp_code())
+    page.fill("input[name=code]", current_code())
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/2fa/" not in page.url and "/login" not in page.url, page.url
