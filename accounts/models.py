@@ -192,6 +192,22 @@ def not_restricted(path: str = "") -> models.Q:
     return models.Q(**{f"{prefix}processing_restricted_at__isnull": True})
 
 
+def coaches_of(coachee):
+    """The active coaches of a coachee's trajectories, by name (none for anyone else)."""
+    return (
+        User.objects.filter(coached_trajectories__coachee=coachee, is_active=True)
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+def held_for_legal_claim() -> models.Q:
+    """``User.held_for_legal_claim`` as a query condition on users."""
+    return models.Q(
+        processing_restricted_at__isnull=False, restriction_ground=RestrictionGround.LEGAL_CLAIM
+    )
+
+
 class CoachProfile(models.Model):
     uuid = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="coach_profile")

@@ -1,11 +1,15 @@
 """What accounts holds about a data subject: the profile (a coach's licence and billing
 details included), a coachee's trajectories, and the profile photo."""
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CoachProfile, ProfilePhoto, Trajectory, User
+from accounts.models import CoachProfile, Invitation, LoginAttempt, ProfilePhoto, Trajectory, User
 from accounts.roles import Role
 from pluform.uploads.types import TYPES
+from privacy import erasure
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -196,3 +200,37 @@ TRAJECTORIES = Section(
 
 register(PROFILE)
 register(TRAJECTORIES)
+
+
+def _records_beyond_the_account(subject):
+    """What carries the person's e-mail address or name without pointing at the account."""
+    by_address = Q(email__iexact=subject.email)
+    yield LoginAttempt.objects.filter(Q(user=subject) | by_address)
+    yield Invitation.objects.filter(Q(accepted_user=subject) | by_address)
+    about_them = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(subject.pk))
+    about_them |= Q(object_repr__icontains=subject.email)
+    if subject.get_full_name():
+        about_them |= Q(object_repr__icontains=subject.get_full_name())
+    yield LogEntry.objects.filter(about_them)
+
+
+erasure.register(
+    titles={
+        "accounts.user": _("Account and profile"),
+        "accounts.user_groups": _("Group memberships of the account"),
+        "accounts.user_user_permissions": _("Permissions of the account"),
+        "accounts.coachprofile": _("Licence and billing details"),
+        "accounts.profilephoto": _("Profile photo"),
+        "accounts.trajectory": _("Coaching trajectories"),
+        "accounts.trajectorycoach": _("Coaches in trajectories"),
+        "accounts.loginattempt": _("Login attempts"),
+        "accounts.invitation": _("Invitations"),
+        "account.emailaddress": _("E-mail addresses"),
+        "account.emailconfirmation": _("E-mail address confirmations"),
+        "mfa.authenticator": _("Two-factor authentication"),
+        "admin.logentry": _("Admin log entries"),
+        "guardian.userobjectpermission": _("Permissions on objects"),
+        "notices.notice": _("E-mail notices"),
+    },
+    records=_records_beyond_the_account,
+)

@@ -8,10 +8,12 @@ from functools import partial
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from accounts.roles import Role
 from dialogue import access
-from dialogue.models import Attachment, Participant
+from dialogue.models import Attachment, Message, Participant
 from dialogue.queries import display_name, visible_messages
+from privacy import erasure
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -144,3 +146,22 @@ MESSAGES = Section(
 )
 
 register(MESSAGES)
+
+
+def _messages_written(subject: User):
+    """A coachee's messages in group dialogues (their one-to-one dialogues go with their
+    trajectories). A coach's messages stay: they are their coachees' data."""
+    if subject.role == Role.COACHEE:
+        yield Message.objects.filter(author=subject)
+
+
+erasure.register(
+    titles={
+        "dialogue.dialogue": _("Dialogues"),
+        "dialogue.participant": _("Places in dialogues"),
+        "dialogue.message": _("Messages"),
+        "dialogue.attachment": _("Attachments of messages"),
+        "dialogue.dialogueuserobjectpermission": _("Permissions on dialogues"),
+    },
+    records=_messages_written,
+)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from dossier.models import SessionReport, SessionReportVersion, TimeEntry
+from privacy import erasure
 from privacy.subject_data import Section, full_name, iso, register
 
 
@@ -129,3 +130,14 @@ TIME_ENTRIES = Section(
 
 register(SESSION_REPORTS)
 register(TIME_ENTRIES)
+
+
+erasure.register(
+    titles={
+        "dossier.sessionreport": _("Session reports"),
+        "dossier.sessionreportversion": _("Earlier versions of session reports"),
+        "dossier.timeentry": _("Time entries"),
+        "dossier.dismissedsuggestion": _("Dismissed time suggestions"),
+        "dossier.suggestionrule": _("Rules for time suggestions"),
+    }
+)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from interventions.models import AnswerFile, Assignment, QuestionKind, Step, Template
+from privacy import erasure
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -305,3 +306,14 @@ TEMPLATES = Section(
 
 register(ASSIGNMENTS)
 register(TEMPLATES)
+
+
+erasure.register(
+    titles={
+        "interventions.series": _("Series of interventions"),
+        "interventions.assignment": _("Interventions assigned"),
+        "interventions.stepanswer": _("Answers"),
+        "interventions.answerfile": _("Files with answers"),
+        "interventions.assignmentuserobjectpermission": _("Permissions on interventions"),
+    }
+)

@@ -20,3 +20,15 @@ def date_text(value) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return dateformat.format(value, get_format("DATE_FORMAT"))
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later, or the month's last day where it has no such day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)

@@ -308,6 +308,15 @@ CELERY_BEAT_SCHEDULE["accounts-purge-login-attempts"] = {
     "schedule": crontab(hour=3, minute=15),
 }
 # Data-subject requests due in 7 and in 2 days: their holders are reminded.
+# The retention purge, then anything an interrupted erasure left.
+CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
+    "task": "privacy.purge_expired",
+    "schedule": crontab(hour=2, minute=30),
+}
+CELERY_BEAT_SCHEDULE["privacy-finish-erasures"] = {
+    "task": "privacy.finish_erasures",
+    "schedule": crontab(minute="*/15"),
+}
 CELERY_BEAT_SCHEDULE["privacy-request-reminders"] = {
     "task": "privacy.send_request_reminders",
     "schedule": crontab(hour=6, minute=45),
@@ -359,7 +368,15 @@ PLUFORM_INVITATION_DAYS = 7
 # Login attempts serve IT monitoring only; they are kept no longer than this.
 PLUFORM_LOGIN_ATTEMPT_RETENTION_DAYS = envint("LOGIN_ATTEMPT_RETENTION_DAYS", 365)
 PLUFORM_NOTIFY_DELAY_MINUTES = envint("NOTIFY_DELAY_MINUTES", 10)
-PLUFORM_RETENTION_DAYS = 2 * 365
+# Coachee data is kept two years after the last trajectory ended, coach data two years after
+# the licence ended (regulation 1.2.6.7, 1.3.5.6); the person is told 30 days before.
+PLUFORM_RETENTION_MONTHS = 24
+PLUFORM_RETENTION_NOTICE_DAYS = 30
+# A purge run stops before erasing anything when more than this share of all coaches and
+# coachees would go at once, unless they are no more than a handful.
+PLUFORM_PURGE_MAX_SHARE = envint("PURGE_MAX_SHARE_PERCENT", 10) / 100
+PLUFORM_PURGE_ALWAYS_ALLOWED = envint("PURGE_ALWAYS_ALLOWED", 5)
+PLUFORM_PURGE_BATCH_SIZE = 50
 PLUFORM_UPLOAD_LIMITS = {
     "image": envint("UPLOAD_LIMIT_IMAGE_MB", 10) * 1024 * 1024,
     "document": envint("UPLOAD_LIMIT_DOCUMENT_MB", 25) * 1024 * 1024,

@@ -76,3 +76,24 @@ def _s3_open_from(storage, name, offset, end):
             raise FileNotFoundError(f"File does not exist: {name}") from error
         raise
     return answer["Body"]
+
+
+def delete_every_version(storage, name: str) -> None:
+    """Removes a stored file for good: on a versioned S3 bucket every version and delete
+    marker of the object, not just its newest version. Removing what is gone is no error."""
+    s3 = sys.modules.get("storages.backends.s3")
+    if s3 is not None and isinstance(storage, s3.S3Storage):
+        from storages.utils import clean_name
+
+        key = storage._normalize_name(clean_name(name))
+        bucket = storage.bucket
+        pages = bucket.meta.client.get_paginator("list_object_versions").paginate(
+            Bucket=bucket.name, Prefix=key
+        )
+        for page in pages:
+            for entry in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if entry["Key"] == key:
+                    bucket.meta.client.delete_object(
+                        Bucket=bucket.name, Key=key, VersionId=entry["VersionId"]
+                    )
+    storage.delete(name)

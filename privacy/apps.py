@@ -12,3 +12,4 @@ class PrivacyConfig(AppConfig):
         subject_data.register(request_data.REQUESTS)
         subject_data.register(request_data.CONSENTS)
         subject_data.register(subject_data.AUDIT_EVENTS)
+        subject_data.register_erasure_titles()

@@ -1,5 +1,7 @@
-"""Demo requests for ``manage.py seed_demo``: Noor's access request waits for her coach, and
-Daan's restriction request waits for Pluform's account manager."""
+"""Demo privacy data for ``manage.py seed_demo``: Noor's access request waits for her coach,
+Daan's restriction request waits for Pluform's account manager, and Eva (whose trajectory
+ended 25 months ago) was told 31 days ago that her data would go: the next purge erases her
+(``manage.py purge_expired --dry-run`` shows it)."""
 
 import datetime
 
@@ -8,13 +10,19 @@ from django.utils import timezone
 
 from accounts.models import RestrictionGround
 from accounts.signals import demo_seeded
+from pluform import dates
 from privacy import requests
+from privacy.erasure_models import RetentionNotice
 from privacy.request_models import DataRequest, Kind
 
 
 @receiver(demo_seeded, dispatch_uid="privacy_demo")
 def seed_demo_requests(sender, organisation, users, **kwargs):
     noor, daan, coach = users["coachee_active"], users["coachee_recent"], users["coach"]
+    RetentionNotice.objects.get_or_create(
+        subject=users["coachee_old"],
+        defaults={"sent_on": dates.today() - datetime.timedelta(days=31)},
+    )
     if DataRequest.objects.filter(subject__in=[noor, daan]).exists():
         return
     requests.file(

@@ -12,6 +12,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import User, coaches_of
+from accounts.roles import Role
+from pluform import dates
 from pluform.notices import emails as notice_emails
 
 SUBJECTS = {
@@ -23,6 +26,11 @@ SUBJECTS = {
     "objection_decided": _("A decision on an objection"),
     "coachee_data_changed": _("A coachee's data was corrected, erased or restricted"),
     "archive_ready": _("A copy of personal data is ready"),
+    "retention_notice": _("Your data in Pluform will be erased in 30 days"),
+    "retention_notice_coach": _("A coachee's data in Pluform will be erased in 30 days"),
+    "erasure_receipt": _("Your data in Pluform has been erased"),
+    "coachee_left": _("A coachee has left Pluform"),
+    "erasure_receipt_admin": _("An erasure receipt was written"),
 }
 
 LINES = {
@@ -45,6 +53,29 @@ LINES = {
         "A copy of personal data is ready for you in Pluform. The link works for 7 days and "
         "only after you log in."
     ),
+    "retention_notice": _(
+        "Pluform keeps your data for two years after your coaching (or your licence) ended. "
+        "That time ends in 30 days; then your account and all your data are erased. Until "
+        "then you can log in and download a copy of what you provided."
+    ),
+    "retention_notice_coach": _(
+        "The two years that Pluform keeps the data of one of your former coachees end in "
+        "30 days; then their account and data are erased. They have been told and can "
+        "download a copy until then."
+    ),
+    "erasure_receipt": _(
+        "Your account and your personal data in Pluform were erased on %(date)s. Receipt "
+        "number: %(receipt)s. SHA-256 of the receipt: %(sha256)s. Pluform's IT "
+        "administrator keeps a copy of the receipt without your personal data."
+    ),
+    "coachee_left": _(
+        "One of your coachees has erased their account in Pluform, with all their data. "
+        "You do not need to do anything."
+    ),
+    "erasure_receipt_admin": _(
+        "An erasure receipt was written (receipt number %(receipt)s). It holds no personal "
+        "data; Pluform's admin pages show it."
+    ),
 }
 
 
@@ -58,17 +89,24 @@ def _reminder_line(days: int) -> str:
     ) % {"days": days}
 
 
-def send(kind: str, users, path: str, *, days: int | None = None) -> None:
-    """Tells each active user, in their language, after the transaction commits."""
+def send(kind: str, users, path: str, *, days: int | None = None, params=None) -> None:
+    """Tells each active user, in their language, after the transaction commits.
+    ``params`` fill the line's placeholders: dates, numbers and codes, never content."""
     recipients = [user for user in users if user.is_active]
     if recipients:
-        transaction.on_commit(lambda: _deliver(kind, recipients, path, days))
+        transaction.on_commit(lambda: _deliver(kind, recipients, path, days, params or {}))
 
 
-def _deliver(kind, recipients, path, days):
+def _deliver(kind, recipients, path, days, params):
     for user in recipients:
         with translation.override(user.language):
-            line = _reminder_line(days) if kind == "request_reminder" else str(LINES[kind])
+            if kind == "request_reminder":
+                line = _reminder_line(days)
+            else:
+                values = {
+                    key: value(user) if callable(value) else value for key, value in params.items()
+                }
+                line = str(LINES[kind]) % values if values else str(LINES[kind])
         context = {
             "name": user.first_name,
             "subject": SUBJECTS[kind],
@@ -80,3 +118,27 @@ def _deliver(kind, recipients, path, days):
 
 def request_path(data_request) -> str:
     return reverse("privacy:request", args=[data_request.uuid])
+
+
+def send_retention_notice(subject) -> None:
+    """Thirty days before the purge: the subject, with the offer to export, and their coaches."""
+    send("retention_notice", [subject], reverse("privacy:export"))
+    if subject.role == Role.COACHEE:
+        send("retention_notice_coach", coaches_of(subject), reverse("home"))
+
+
+def send_erasure_receipt(erasure, subject) -> None:
+    """To the erased person (their address, still in memory) and to every IT administrator."""
+    params = {
+        "date": lambda user: dates.date_text(erasure.started_at),
+        "receipt": str(erasure.uuid),
+        "sha256": erasure.manifest_sha256,
+    }
+    send("erasure_receipt", [subject], reverse("privacy:statement"), params=params)
+    admins = User.objects.filter(role=Role.IT_ADMIN, is_active=True)
+    path = reverse("admin:privacy_erasure_change", args=[erasure.uuid])
+    send("erasure_receipt_admin", admins, path, params={"receipt": str(erasure.uuid)})
+
+
+def send_coachee_left(coaches) -> None:
+    send("coachee_left", coaches, reverse("home"))

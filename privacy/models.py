@@ -1,7 +1,8 @@
-"""The privacy app's models: the audit trail, data-subject requests and consent."""
+"""The privacy app's models: the audit trail, data-subject requests, consent and erasure."""
 
 from privacy.audit_models import Action, AuditChainHead, AuditEvent, Outcome
 from privacy.consent_models import Consent
+from privacy.erasure_models import Erasure, ErasureFile, LegalHold, RetentionNotice
 from privacy.request_models import AccessArchive, ArchiveDownload, DataRequest, RequestStep
 
 __all__ = [
@@ -12,6 +13,10 @@ __all__ = [
     "AuditEvent",
     "Consent",
     "DataRequest",
+    "Erasure",
+    "ErasureFile",
+    "LegalHold",
     "Outcome",
     "RequestStep",
+    "RetentionNotice",
 ]

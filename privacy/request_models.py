@@ -15,6 +15,7 @@ from accounts.roles import Role
 from pluform.crypto.fields import EncryptedTextField
 from pluform.crypto.files import EncryptedFileField
 from pluform.crypto.scopes import coachee_scope, owner_scope
+from pluform.dates import add_months
 
 DUE_AFTER = datetime.timedelta(weeks=4)
 MAX_EXTENSION_MONTHS = 2
@@ -22,18 +23,6 @@ MAX_EXTENSION_MONTHS = 2
 
 def subject_scope(subject) -> str:
     return coachee_scope(subject) if subject.role == Role.COACHEE else owner_scope(subject)
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later, or the month's last day where it has no such day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 class Kind(models.TextChoices):
@@ -54,7 +43,7 @@ class Status(models.TextChoices):
     WITH_SUBJECT = "with_subject", _("Waiting for clarification")
     WITH_ACCOUNT_MANAGER = "with_account_manager", _("With Pluform's account manager")
     WITH_IT_ADMIN = "with_it_admin", _("With Pluform's IT administrator")
-    WAITING = "waiting", _("Waiting for self-service")
+    WAITING = "waiting", _("Being carried out")
     DONE = "done", _("Done")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -173,6 +162,7 @@ class Step(models.TextChoices):
     LIFTED = "lifted", _("Restriction lifted")
     DECIDED = "decided", _("Decision on the objection")
     WAITING = "waiting", _("Waiting for self-service")
+    ERASURE_STARTED = "erasure_started", _("Erasure started")
     WITHDRAWN = "withdrawn", _("Request withdrawn")
     REMINDED = "reminded", _("Reminder sent")
 

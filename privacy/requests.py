@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import RestrictionGround, User
+from accounts.models import RestrictionGround, User, coaches_of
 from accounts.roles import Role
 from accounts.services import lift_restriction, restrict_processing
 from pluform import dates
-from privacy import audit, emails
+from privacy import audit, emails, erasure
 from privacy.access import holds
 from privacy.audit import Action
+from privacy.erasure_models import Ground
 from privacy.request_models import (
     COACH_GROUNDS,
     AccessArchive,
@@ -38,15 +39,6 @@ NEEDS_MOTIVATION = frozenset({Kind.RECTIFICATION, Kind.RESTRICTION, Kind.OBJECTI
 # What the law's article 19 asks us to tell the other recipients of the data about.
 TELL_COACHES = frozenset({Kind.RECTIFICATION, Kind.ERASURE, Kind.RESTRICTION})
 REMINDER_DAYS = (7, 2)
-
-
-def coaches_of(coachee):
-    """The coaches the coachee can file a request with: those of their trajectories."""
-    return (
-        User.objects.filter(coached_trajectories__coachee=coachee, is_active=True)
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
 
 
 def allowed_grounds(user) -> list:
@@ -281,10 +273,6 @@ def archive_recipients(data_request) -> list:
 def execute(data_request, it_admin, *, note="", decision="", http_request=None) -> None:
     _require_holder(it_admin, data_request)
     kind = data_request.kind
-    if data_request.status == Status.WAITING:
-        raise ValidationError(
-            _("This request waits for the self-service erasure, which is not built yet.")
-        )
     if kind == Kind.ACCESS:
         _start_archive(data_request, it_admin, http_request)
     elif kind == Kind.RECTIFICATION:
@@ -312,11 +300,24 @@ def execute(data_request, it_admin, *, note="", decision="", http_request=None) 
         _start_archive(
             data_request, it_admin, http_request, purpose=AccessArchive.Purpose.PORTABILITY
         )
-    else:  # erasure: issue 14's self-service does this
-        _step(data_request, Step.WAITING, it_admin, note=note.strip(), http_request=http_request)
-        data_request.status = Status.WAITING
-        data_request.save(update_fields=["status"])
-        _tell_subject(data_request)
+    else:
+        _start_erasure(data_request, it_admin, http_request)
+
+
+def _start_erasure(data_request, it_admin, http_request) -> None:
+    """The erasure runs in a Celery task; with the subject, this request goes too: what stays
+    is the receipt (without personal data) and the audit trail."""
+    from privacy import tasks
+
+    subject = data_request.subject
+    refused = erasure.refusal(subject)
+    if refused:
+        raise ValidationError(refused)
+    _step(data_request, Step.ERASURE_STARTED, it_admin, http_request=http_request)
+    data_request.status = Status.WAITING
+    data_request.save(update_fields=["status"])
+    subject_id, actor_id = str(subject.pk), str(it_admin.pk)
+    transaction.on_commit(lambda: tasks.erase_subject.delay(subject_id, Ground.REQUEST, actor_id))
 
 
 def _decide(data_request, it_admin, *, decision, reasons, http_request) -> None:

@@ -292,3 +292,21 @@ AUDIT_EVENTS = Section(
     },
     records=_audit_records,
 )
+
+
+def register_erasure_titles() -> None:
+    """Privacy's own classes of data, as an erasure receipt names them."""
+    from privacy import erasure
+
+    erasure.register(
+        titles={
+            "privacy.consent": _("Consents"),
+            "privacy.datarequest": _("Privacy requests"),
+            "privacy.requeststep": _("Steps of privacy requests"),
+            "privacy.accessarchive": _("Copies of data (exports)"),
+            "privacy.accessarchive_recipients": _("Recipients of copies of data"),
+            "privacy.archivedownload": _("Downloads of copies of data"),
+            "privacy.legalhold": _("Legal holds that ended"),
+            "privacy.retentionnotice": _("Notices of the end of the retention period"),
+        }
+    )

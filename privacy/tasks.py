@@ -88,3 +88,56 @@ def build_access_archive(self, archive_id):
         with transaction.atomic():
             AccessArchive.objects.filter(pk=archive.pk).update(state=AccessArchive.State.FAILED)
             requests.archive_failed(archive)
+
+
+@shared_task(
+    bind=True,
+    name="privacy.erase_subject",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=5,
+    default_retry_delay=60,
+)
+def erase_subject(self, subject_id, ground, actor_id=None):
+    """An erasure started by someone else (the IT administrator executing a request). The
+    records go in one transaction; a retry after a worker died finishes files and keys."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import User, coaches_of
+    from accounts.roles import Role
+    from privacy import emails, erasure
+
+    subject = User.objects.filter(pk=subject_id).first()
+    if subject is None:
+        erasure.finish_pending()
+        return
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    coaches = list(coaches_of(subject)) if subject.role == Role.COACHEE else []
+    try:
+        done = erasure.erase(subject, ground=ground, actor=actor)
+    except ValidationError:
+        logger.warning("erasure of a %s refused (legal hold or legal claim)", subject.role)
+        return
+    except Exception as error:
+        raise self.retry(exc=error) from error
+    emails.send_erasure_receipt(done, subject)
+    emails.send_coachee_left(coaches)
+
+
+@shared_task(
+    name="privacy.finish_erasures", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def finish_erasures():
+    from privacy import erasure
+
+    erasure.finish_pending()
+
+
+@shared_task(
+    name="privacy.purge_expired", ignore_result=True, acks_late=True, reject_on_worker_lost=True
+)
+def purge_expired():
+    from privacy import retention
+
+    retention.purge()

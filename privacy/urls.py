@@ -3,6 +3,7 @@ from django.urls import path
 from privacy import (
     access_log_views,
     consent_views,
+    erasure_views,
     export_views,
     request_views,
     statement_views,
@@ -31,6 +32,7 @@ urlpatterns = [
     path("requests/<uuid:request_id>/lift/", request_views.lift, name="request_lift"),
     path("copies/<uuid:archive_id>/", request_views.archive, name="archive"),
     path("export/", export_views.index, name="export"),
+    path("erase/", erasure_views.erase, name="erase"),
     path("consents/", consent_views.index, name="consents"),
     path("consents/ask/<uuid:trajectory_id>/", consent_views.ask, name="consent_ask"),
     path("consents/<uuid:consent_id>/grant/", consent_views.grant, name="consent_grant"),

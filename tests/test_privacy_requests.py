@@ -15,12 +15,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import RestrictionGround
+from accounts.models import RestrictionGround, User
 from accounts.services import restrict_processing
 from pluform import dates
+from pluform.dates import add_months
 from privacy import requests, tasks
 from privacy.audit import Action
 from privacy.audit_models import AuditEvent
+from privacy.erasure_models import Erasure, LegalHold
 from privacy.request_models import (
     DataRequest,
     Decision,
@@ -28,7 +30,6 @@ from privacy.request_models import (
     RequestStep,
     Status,
     Step,
-    add_months,
 )
 from tests.factories.accounts import CoacheeFactory, TrajectoryFactory
 from tests.pages import page_text, signed_in
@@ -647,27 +648,36 @@ def test_an_upheld_objection_tells_every_coach_of_the_restriction(
 
 
 # A portability request starts the self-service export instead: tests/test_privacy_export.py.
-@pytest.mark.parametrize("kind", [Kind.ERASURE])
-def test_erasure_waits_in_the_queue(
-    kind, coach, coachee, trajectory, account_manager, it_admin, committed
+def test_an_erasure_request_erases_the_subject_and_leaves_a_receipt(
+    coach, coachee, trajectory, account_manager, it_admin, committed
 ):
-    made = _with_it_admin(coachee, coach, account_manager, kind)
+    made = _with_it_admin(coachee, coach, account_manager, Kind.ERASURE)
     mail.outbox.clear()
     with committed():
         assert _execute(it_admin, made).status_code == 302
-    made.refresh_from_db()
-    assert made.status == Status.WAITING
-    assert made.is_open
-    assert made.closed_at is None
-    assert made.steps.filter(step=Step.WAITING).count() == 1
-    assert _recipients() == [coachee.email]
-    waiting = "It waits in the queue until then; the deadline still holds."
-    assert waiting in page_text(signed_in(coachee).get(_url("request", made)))
-    # It stays with the IT administrator, and cannot be carried out a second time yet.
-    assert requests.holders(made) == [it_admin]
+    # The request went with the rest of the subject's data; the receipt stays.
+    assert not User.objects.filter(pk=coachee.pk).exists()
+    assert not DataRequest.objects.filter(pk=made.pk).exists()
+    receipt = Erasure.objects.get(subject_uuid=coachee.uuid)
+    assert (receipt.ground, receipt.actor_role, receipt.state) == ("request", "it_admin", "done")
+    assert receipt.counts["privacy.datarequest"] == 1
+    assert coachee.email in _recipients("has been erased")
+    assert it_admin.email in _recipients("erasure receipt")
+    assert _recipients("has left Pluform") == [coach.email]
+
+
+def test_an_erasure_request_under_a_legal_hold_is_refused_and_erases_nothing(
+    coach, coachee, trajectory, account_manager, it_admin
+):
+    made = _with_it_admin(coachee, coach, account_manager, Kind.ERASURE)
+    LegalHold.objects.create(
+        subject=coachee, reason="Court case", ends_on=dates.today() + DAY, set_by=it_admin
+    )
     before = _state(made)
-    _refused(_execute(it_admin, made))
+    _refused(_execute(it_admin, made), "A legal hold keeps this data")
     assert _state(made) == before
+    assert User.objects.filter(pk=coachee.pk).exists()
+    assert not Erasure.objects.exists()
 
 
 @pytest.mark.parametrize("actor", ["coach", "coachee", "account_manager"])
@@ -700,9 +710,11 @@ def _refusal(case, people):
     if case == "execute_by_account_manager":
         made = _with_it_admin(coachee, coach, manager, Kind.RECTIFICATION)
         return manager, "request_execute", {"note": NOTE, "decision": ""}, made
-    if case == "execute_while_waiting":
+    if case == "execute_under_legal_hold":
         made = _with_it_admin(coachee, coach, manager, Kind.ERASURE)
-        requests.execute(made, admin)
+        LegalHold.objects.create(
+            subject=coachee, reason="Inquiry", ends_on=dates.today(), set_by=admin
+        )
         return admin, "request_execute", {"note": "", "decision": ""}, made
     if case == "execute_without_note":
         made = _with_it_admin(coachee, coach, manager, Kind.RECTIFICATION)
@@ -743,7 +755,7 @@ def _refusal(case, people):
         pytest.param("forward_twice", NOT_HOLDER),
         pytest.param("pass_on_by_it_admin", NOT_HOLDER),
         pytest.param("execute_by_account_manager", NOT_HOLDER),
-        pytest.param("execute_while_waiting", "waits for the self-service erasure"),
+        pytest.param("execute_under_legal_hold", "A legal hold keeps this data"),
         ("execute_without_note", "Say what was corrected."),
         pytest.param(
             "extend_after_four_weeks",

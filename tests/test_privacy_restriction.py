@@ -641,7 +641,7 @@ def test_every_purge_by_age_asks_held_for_legal_claim():
             if "migrations" in path.parts:
                 continue
             text = path.read_text()
-            if "settings.PLUFORM_RETENTION_DAYS" in text and "held_for_legal_claim" not in text:
+            if "settings.PLUFORM_RETENTION_MONTHS" in text and "held_for_legal_claim" not in text:
                 purging.append(str(path.relative_to(ROOT)))
     assert not purging
     assert "held_for_legal_claim" in (ROOT / "accounts/models.py").read_text()

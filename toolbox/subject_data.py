@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from privacy import erasure
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -194,3 +195,13 @@ ITEMS = Section(
 )
 
 register(ITEMS)
+
+
+erasure.register(
+    titles={
+        "toolbox.item": _("Toolbox items"),
+        "toolbox.itemfile": _("Toolbox files"),
+        "toolbox.share": _("Toolbox shares"),
+        "toolbox.visit": _("Visits to the toolbox"),
+    }
+)

@@ -20,3 +20,18 @@ class DataKey(models.Model):
 
     def __str__(self):
         return f"{self.scope} ({self.master_key_id})"
+
+
+class ErasureTombstone(models.Model):
+    """That a person was erased, and when: no personal data, only their random id.
+
+    It lives beside the data keys (in the keys database when there is one, with its own
+    backups), and a copy lies in object storage, so that a restored content database cannot
+    bring the person back: ``replay_erasures`` erases again everyone with a tombstone.
+    """
+
+    subject_uuid = models.UUIDField(primary_key=True)
+    erased_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.subject_uuid} erased {self.erased_at:%Y-%m-%d}"
