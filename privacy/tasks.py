@@ -28,6 +28,7 @@ def send_request_reminders():
     name="privacy.build_access_archive",
     ignore_result=True,
     acks_late=True,
+    reject_on_worker_lost=True,
     max_retries=3,
     default_retry_delay=60,
 )
@@ -46,6 +47,11 @@ def build_access_archive(self, archive_id):
     )
     if archive is None:
         return
+    if archive.file:
+        # A worker that died after storing the copy but before marking it ready.
+        archive.file.storage.delete(archive.file.name)
+        AccessArchive.objects.filter(pk=archive.pk).update(file="")
+        archive.file = None
     try:
         with tempfile.TemporaryFile() as zipped:
 
@@ -59,6 +65,8 @@ def build_access_archive(self, archive_id):
             size = zipped.tell()
             zipped.seek(0)
             archive.file.save(f"{archive.purpose}-{archive.uuid}.zip", File(zipped), save=False)
+            # Recorded at once, so that a retry after a killed worker removes it.
+            AccessArchive.objects.filter(pk=archive.pk).update(file=archive.file.name)
         now = timezone.now()
         with transaction.atomic():
             withdrawn = (
@@ -81,6 +89,7 @@ def build_access_archive(self, archive_id):
     except Exception as error:
         if archive.file:
             archive.file.storage.delete(archive.file.name)
+            AccessArchive.objects.filter(pk=archive.pk).update(file="")
         if self.request.retries < self.max_retries:
             logger.warning("access archive %s failed, retrying", archive.pk)
             raise self.retry(exc=error) from error

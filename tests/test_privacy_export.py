@@ -20,7 +20,7 @@ from django.utils import timezone
 from interventions import services as intervention_services
 from pluform.celery import app as celery_app
 from privacy import archive as archive_module
-from privacy import requests, subject_data
+from privacy import requests, subject_data, tasks
 from privacy.archive import write_archive
 from privacy.audit import Action
 from privacy.audit_models import AuditEvent
@@ -299,6 +299,23 @@ def test_a_failing_build_stores_nothing_and_ends_failed(monkeypatch, coachee, se
     assert not archive.file
     assert _stored_files() == before
     assert "Preparing the export failed" in _client(coachee).get(EXPORT).content.decode()
+
+
+def test_a_worker_killed_after_storing_leaves_no_second_copy(coachee, seeded, committed):
+    """The copy was stored, then the worker died before marking it ready: the task runs
+    again (acks_late) and replaces it, so storage holds one copy, not an orphan."""
+    archive = _start(_client(coachee), committed)
+    archive.refresh_from_db()
+    first = archive.file.name
+    AccessArchive.objects.filter(pk=archive.pk).update(state=AccessArchive.State.BUILDING)
+    before = {path.name for path in _stored_files()}
+    tasks.build_access_archive.delay(str(archive.uuid))
+    archive.refresh_from_db()
+    assert archive.state == AccessArchive.State.READY
+    assert archive.file.name != first
+    after = {path.name for path in _stored_files()}
+    assert first.rsplit("/", 1)[-1] not in after
+    assert len(after) == len(before)
 
 
 # Streaming
