@@ -10,6 +10,7 @@ from accounts.models import CoachProfile, Invitation, LoginAttempt, ProfilePhoto
 from accounts.roles import Role
 from pluform.uploads.types import TYPES
 from privacy import erasure
+from privacy.erasure import ACCESS_RIGHTS
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -217,8 +218,8 @@ def _records_beyond_the_account(subject):
 erasure.register(
     titles={
         "accounts.user": _("Account and profile"),
-        "accounts.user_groups": _("Group memberships of the account"),
-        "accounts.user_user_permissions": _("Permissions of the account"),
+        "accounts.user_groups": ACCESS_RIGHTS,
+        "accounts.user_user_permissions": ACCESS_RIGHTS,
         "accounts.coachprofile": _("Licence and billing details"),
         "accounts.profilephoto": _("Profile photo"),
         "accounts.trajectory": _("Coaching trajectories"),
@@ -229,7 +230,7 @@ erasure.register(
         "account.emailconfirmation": _("E-mail address confirmations"),
         "mfa.authenticator": _("Two-factor authentication"),
         "admin.logentry": _("Admin log entries"),
-        "guardian.userobjectpermission": _("Permissions on objects"),
+        "guardian.userobjectpermission": ACCESS_RIGHTS,
         "notices.notice": _("E-mail notices"),
     },
     records=_records_beyond_the_account,

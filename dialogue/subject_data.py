@@ -14,6 +14,7 @@ from dialogue import access
 from dialogue.models import Attachment, Message, Participant
 from dialogue.queries import display_name, visible_messages
 from privacy import erasure
+from privacy.erasure import ACCESS_RIGHTS
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -161,7 +162,7 @@ erasure.register(
         "dialogue.participant": _("Places in dialogues"),
         "dialogue.message": _("Messages"),
         "dialogue.attachment": _("Attachments of messages"),
-        "dialogue.dialogueuserobjectpermission": _("Permissions on dialogues"),
+        "dialogue.dialogueuserobjectpermission": ACCESS_RIGHTS,
     },
     records=_messages_written,
 )

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from interventions.models import AnswerFile, Assignment, QuestionKind, Step, Template
 from privacy import erasure
+from privacy.erasure import ACCESS_RIGHTS
 from privacy.subject_data import (
     FILE_FIELDS,
     FILES_KEY,
@@ -314,6 +315,6 @@ erasure.register(
         "interventions.assignment": _("Interventions assigned"),
         "interventions.stepanswer": _("Answers"),
         "interventions.answerfile": _("Files with answers"),
-        "interventions.assignmentuserobjectpermission": _("Permissions on interventions"),
+        "interventions.assignmentuserobjectpermission": ACCESS_RIGHTS,
     }
 )

@@ -32,6 +32,7 @@ from django.db.models import FileField, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Role
@@ -46,6 +47,8 @@ from privacy.erasure_models import Erasure, ErasureFile, Ground, LegalHold
 logger = logging.getLogger(__name__)
 
 ERASABLE_ROLES = (Role.COACH, Role.COACHEE)
+# One name on a receipt for the several tables that say who may open what.
+ACCESS_RIGHTS = gettext_lazy("Access rights")
 
 # Per app: the person's records that do not cascade from their account.
 _extra_records: list = []

@@ -44,7 +44,7 @@ def coachees_only(view):
 @login_required
 @require_http_methods(["GET", "POST"])
 @coachees_only
-@reauthentication_required(allow_get=True)
+@reauthentication_required
 def erase(request):
     user = request.user
     refused = erasure.refusal(user)

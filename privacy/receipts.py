@@ -2,16 +2,18 @@
 and address, given once, never stored) and the lines the pages show."""
 
 import json
+from collections import Counter
 
 from privacy import erasure
 
 
 def rows(counts: dict) -> list[tuple[str, int]]:
-    """(class of data, how many), by name: a receipt's or a plan's counts."""
-    return sorted(
-        ((erasure.class_title(label), count) for label, count in counts.items()),
-        key=lambda row: row[0].casefold(),
-    )
+    """(class of data, how many), by name: a receipt's or a plan's counts. Classes with the
+    same name (the several kinds of access rights) are one row."""
+    by_title = Counter()
+    for label, count in counts.items():
+        by_title[erasure.class_title(label)] += count
+    return sorted(by_title.items(), key=lambda row: row[0].casefold())
 
 
 def file_name(done) -> str:

@@ -22,7 +22,7 @@ ROWS = [
     *get_and_post(
         "privacy:erase",
         lambda w: reverse("privacy:erase"),
-        get={"coachee": 200, "stranger_coachee": 200, **dict.fromkeys(NOBODY_ELSE, 404)},
+        get={"coachee": 302, "stranger_coachee": 302, **dict.fromkeys(NOBODY_ELSE, 404)},
         post={"coachee": 302, "stranger_coachee": 302, **dict.fromkeys(NOBODY_ELSE, 404)},
     ),
 ]
