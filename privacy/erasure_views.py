@@ -2,14 +2,12 @@
 a page that says what goes and offers the export first. The erasure receipt is the answer."""
 
 import base64
-from functools import wraps
 
 from allauth.account.decorators import reauthentication_required
 from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -19,6 +17,7 @@ from accounts.models import coaches_of
 from accounts.roles import Role
 from privacy import emails, erasure, receipts
 from privacy.erasure_models import Ground
+from privacy.view_guards import only_for
 
 
 class ConfirmErasureForm(forms.Form):
@@ -28,22 +27,10 @@ class ConfirmErasureForm(forms.Form):
     )
 
 
-def coachees_only(view):
-    """A 404 for anyone but a coachee, before the password is asked again."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.role != Role.COACHEE:
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-@coachees_only
+@only_for(lambda user: user.role == Role.COACHEE)
 @reauthentication_required
 def erase(request):
     user = request.user

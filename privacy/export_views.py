@@ -1,10 +1,7 @@
-from functools import wraps
-
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,24 +10,13 @@ from django.views.decorators.http import require_http_methods
 
 from privacy import access, export
 from privacy.request_models import AccessArchive
-
-
-def content_roles_only(view):
-    """A 404 for anyone but a coach or coachee, before anything is looked up."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not access.may_file(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from privacy.view_guards import only_for
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-@content_roles_only
+@only_for(access.may_file)
 @reauthentication_required(allow_get=True)
 def index(request):
     """The subject's exports of what they provided; a POST starts one (password asked again)."""

@@ -26,6 +26,7 @@ from privacy.audit import Action
 from privacy.audit_models import AuditEvent
 from privacy.erasure_models import Erasure, Ground, LegalHold
 from privacy.request_models import Kind
+from tests import pages
 from tests.factories import dossier as dossier_factories
 from tests.factories.dialogue import group, one_to_one, post
 from tests.factories.toolbox import file_item, share
@@ -44,12 +45,7 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def _client(user, *, reauthenticated=True) -> Client:
-    client = Client()
-    client.force_login(user)
-    if reauthenticated:
-        response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-        assert response.status_code == 302
-    return client
+    return pages.reauthenticated(user) if reauthenticated else pages.signed_in(user)
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from privacy.audit import Action
 from privacy.audit_models import AuditEvent
 from privacy.request_models import AccessArchive, ArchiveDownload, Kind, Status
 from privacy.subject_data import Section, SubjectFile
+from tests import pages
 from tests.factories import dossier as dossier_factories
 from tests.factories.dialogue import one_to_one, post
 from tests.factories.interventions import assign as assign_template
@@ -53,12 +54,7 @@ OTHERS = [
 
 
 def _client(user, *, reauthenticated=True) -> Client:
-    client = Client()
-    client.force_login(user)
-    if reauthenticated:
-        response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
-        assert response.status_code == 302
-    return client
+    return pages.reauthenticated(user) if reauthenticated else pages.signed_in(user)
 
 
 @pytest.fixture
