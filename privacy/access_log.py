@@ -1,15 +1,18 @@
 """The access log a data subject reads: what was done with their own data, and by whom.
 
-Only a coach's and a coachee's own events (``subject_uuid``) are listed. Who did it is shown
+Only a coach's and a coachee's own events (``subject_uuid``) are listed, and for a coach also
+the break-glass reads of their coachees' data (regulation 1.2.5.3). Who did it is shown
 in words: a coach or coachee by name, Pluform's staff only as "Pluform IT" with the kind of
 access (never a staff member's name), the system as "Pluform (automatic)".
 """
 
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from accounts.models import Trajectory, User
 from accounts.roles import CONTENT_ROLES, STAFF_ROLES, Role
 from privacy.audit_labels import SYSTEM, object_type_label, role_label
 from privacy.audit_models import Action, AuditEvent, Outcome
@@ -29,6 +32,7 @@ _FIELDS = (
     "detail",
     "actor__first_name",
     "actor__last_name",
+    "subject_uuid",
 )
 
 
@@ -49,7 +53,11 @@ def events_for(user, *, include_own: bool = False):
     """
     if not may_read_access_log(user):
         return AuditEvent.objects.none()
-    events = AuditEvent.objects.filter(subject_uuid=user.uuid)
+    about = Q(subject_uuid=user.uuid)
+    if user.role == Role.COACH:
+        coachees = Trajectory.objects.filter(coaches=user).values("coachee_id")
+        about |= Q(action=Action.BREAK_GLASS, subject_uuid__in=coachees)
+    events = AuditEvent.objects.filter(about)
     if not include_own:
         events = events.exclude(actor_uuid=user.uuid)
     return events.select_related("actor").only(*_FIELDS).order_by("-at", "-uuid")
@@ -103,8 +111,38 @@ def step_text(detail: str) -> str:
     return detail
 
 
+def break_glass_text(event, viewer, names) -> str:
+    """What the break-glass event was, and for a coach whose data: ``"read: dialogue.messages"``
+    as the section's title."""
+    from privacy import subject_data
+
+    what, _colon, section_name = event.detail.partition(": ")
+    titles = {section.name: section.title for section in subject_data.sections()}
+    text = str(titles.get(section_name, section_name)) if what == "read" else what
+    if event.subject_uuid != viewer.uuid:
+        text = f"{names.get(event.subject_uuid, '')}: {text}"
+    return text
+
+
+def _coachee_names(events, viewer) -> dict:
+    others = {e.subject_uuid for e in events if e.subject_uuid and e.subject_uuid != viewer.uuid}
+    if not others:
+        return {}
+    return {user.uuid: user.get_full_name() for user in User.objects.filter(uuid__in=others)}
+
+
+def _step(event, viewer, names) -> str:
+    if event.action == Action.REQUEST_STEP:
+        return step_text(event.detail)
+    if event.action == Action.BREAK_GLASS:
+        return break_glass_text(event, viewer, names)
+    return ""
+
+
 def describe(events, viewer) -> list[Row]:
     """One row per event, in words in the active language."""
+    events = list(events)
+    names = _coachee_names(events, viewer)
     return [
         Row(
             at=event.at,
@@ -112,7 +150,7 @@ def describe(events, viewer) -> list[Row]:
             what=what_text(event),
             outcome=outcome_text(event),
             data=str(object_type_label(event.object_type) or ""),
-            step=step_text(event.detail) if event.action == Action.REQUEST_STEP else "",
+            step=_step(event, viewer, names),
         )
         for event in events
     ]

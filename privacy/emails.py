@@ -31,6 +31,8 @@ SUBJECTS = {
     "erasure_receipt": _("Your data in Pluform has been erased"),
     "coachee_left": _("A coachee has left Pluform"),
     "erasure_receipt_admin": _("An erasure receipt was written"),
+    "break_glass_requested": _("Break-glass access waits for your decision"),
+    "break_glass_decided": _("Your break-glass request was decided"),
 }
 
 LINES = {
@@ -76,6 +78,11 @@ LINES = {
         "An erasure receipt was written (receipt number %(receipt)s). It holds no personal "
         "data; Pluform's admin pages show it."
     ),
+    "break_glass_requested": _(
+        "The ICT line manager asks for break-glass access to someone's data. An IT "
+        "administrator other than the requester decides."
+    ),
+    "break_glass_decided": _("An IT administrator decided on your request for break-glass access."),
 }
 
 
@@ -114,6 +121,10 @@ def _deliver(kind, recipients, path, days, params):
             "link": settings.SITE_URL + path,
         }
         notice_emails.send(user, "privacy/emails/notice", context)
+
+
+def break_glass_path(grant) -> str:
+    return reverse("privacy:break_glass_grant", args=[grant.uuid])
 
 
 def request_path(data_request) -> str:

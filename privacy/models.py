@@ -1,6 +1,7 @@
 """The privacy app's models: the audit trail, data-subject requests, consent and erasure."""
 
 from privacy.audit_models import Action, AuditChainHead, AuditEvent, Outcome
+from privacy.break_glass_models import BreakGlassGrant
 from privacy.consent_models import Consent
 from privacy.erasure_models import Erasure, ErasureFile, LegalHold, RetentionNotice
 from privacy.request_models import AccessArchive, ArchiveDownload, DataRequest, RequestStep
@@ -11,6 +12,7 @@ __all__ = [
     "ArchiveDownload",
     "AuditChainHead",
     "AuditEvent",
+    "BreakGlassGrant",
     "Consent",
     "DataRequest",
     "Erasure",

@@ -2,6 +2,7 @@ from django.urls import path
 
 from privacy import (
     access_log_views,
+    break_glass_views,
     consent_views,
     erasure_views,
     export_views,
@@ -33,6 +34,22 @@ urlpatterns = [
     path("copies/<uuid:archive_id>/", request_views.archive, name="archive"),
     path("export/", export_views.index, name="export"),
     path("erase/", erasure_views.erase, name="erase"),
+    path("break-glass/", break_glass_views.index, name="break_glass"),
+    path("break-glass/<uuid:grant_id>/", break_glass_views.grant, name="break_glass_grant"),
+    path(
+        "break-glass/<uuid:grant_id>/approve/",
+        break_glass_views.approve,
+        name="break_glass_approve",
+    ),
+    path(
+        "break-glass/<uuid:grant_id>/refuse/", break_glass_views.refuse, name="break_glass_refuse"
+    ),
+    path("break-glass/<uuid:grant_id>/end/", break_glass_views.end, name="break_glass_end"),
+    path(
+        "break-glass/<uuid:grant_id>/read/<str:section_name>/",
+        break_glass_views.read,
+        name="break_glass_read",
+    ),
     path("consents/", consent_views.index, name="consents"),
     path("consents/ask/<uuid:trajectory_id>/", consent_views.ask, name="consent_ask"),
     path("consents/<uuid:consent_id>/grant/", consent_views.grant, name="consent_grant"),
