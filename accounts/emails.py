@@ -38,3 +38,8 @@ def send_invitation(invitation, token):
 def send_email_changed(user, old_email):
     """Warns the previous address, so a hijacked account does not change hands silently."""
     _send("email_changed", old_email, user.language, {"name": user.first_name})
+
+
+def send_two_factor_reset(user):
+    """Customer service reset the two-factor authentication after an identity check."""
+    _send("two_factor_reset", user.email, user.language, {"name": user.first_name})

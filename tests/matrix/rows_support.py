@@ -47,3 +47,39 @@ ROWS = [
         expect=dict.fromkeys(ACTIVITY, 405),
     ),
 ]
+
+# Customer service's steps: for customer service and the IT administrator only, each after
+# the password again (the 302 goes to that page); a 404 for everyone else.
+ACTING = dict.fromkeys(["customer_service", "it_admin"], 302)
+
+
+def build(world):
+    from accounts import invitations
+    from accounts.roles import Role
+
+    world["invitation"] = invitations.invite(
+        organisation=world["coach"].organisation,
+        email="invited-later@example.org",
+        role=Role.COACH,
+        language="nl",
+        invited_by=world["org_manager"],
+    )
+
+
+def _step(name):
+    return lambda w: reverse(name, args=[w["coachee"].uuid])
+
+
+def _invitation(w):
+    return reverse("support:send_invitation_again", args=[w["invitation"].uuid])
+
+
+for _name in ("support:unlock", "support:reset_two_factor"):
+    ROWS += [
+        Row(_name, _step(_name), expect=ACTING),
+        Row(_name, _step(_name), method="post", expect=ACTING),
+    ]
+ROWS += [
+    Row("support:send_invitation_again", _invitation, expect=ACTING),
+    Row("support:send_invitation_again", _invitation, method="post", expect=ACTING),
+]
