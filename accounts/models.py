@@ -291,6 +291,18 @@ class TrajectoryCoach(models.Model):
         return f"{self.coach} - {self.trajectory}"
 
 
+class FormerEmail(models.Model):
+    """An address the user logged in with before a change: kept with the account (and erased
+    with it), so that an erasure also finds what was recorded under the old address."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="former_emails")
+    email = models.EmailField()
+    until = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.email
+
+
 class LoginAttempt(models.Model):
     """One login attempt (success or failure) for IT monitoring. Never holds a password."""
 

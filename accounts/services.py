@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import emails
-from accounts.models import ProfilePhoto, Trajectory, TrajectoryCoach
+from accounts.models import FormerEmail, ProfilePhoto, Trajectory, TrajectoryCoach
 from accounts.signals import coach_assigned, coach_unassigned, trajectory_started
 from privacy import audit
 from privacy.audit import Action
@@ -81,6 +81,8 @@ def change_email(user, new_email: str, *, by_the_user: bool = False) -> None:
     whoever set it cannot take the account over.
     """
     old_email = user.email
+    if old_email and old_email.lower() != new_email.strip().lower():
+        FormerEmail.objects.create(user=user, email=old_email)
     user.email = new_email.strip().lower()
     user.email_set_by_other_at = None if by_the_user else timezone.now()
     user.save(update_fields=["email", "email_set_by_other_at"])

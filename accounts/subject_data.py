@@ -1,12 +1,23 @@
 """What accounts holds about a data subject: the profile (a coach's licence and billing
 details included), a coachee's trajectories, and the profile photo."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import CoachProfile, Invitation, LoginAttempt, ProfilePhoto, Trajectory, User
+from accounts.models import (
+    CoachProfile,
+    FormerEmail,
+    Invitation,
+    LoginAttempt,
+    ProfilePhoto,
+    Trajectory,
+    User,
+)
 from accounts.roles import Role
 from pluform.uploads.types import TYPES
 from privacy import erasure
@@ -203,13 +214,38 @@ register(PROFILE)
 register(TRAJECTORIES)
 
 
+def _addresses(subject) -> set[str]:
+    """Every address the person logged in with: an attempt tied to the account keeps the
+    address as typed, so one they used before a change is found too."""
+    used = LoginAttempt.objects.filter(user=subject).values_list("email", flat=True).distinct()
+    former = FormerEmail.objects.filter(user=subject).values_list("email", flat=True)
+    return {address.lower() for address in [subject.email, *used, *former] if address}
+
+
+def _sessions_of(subject):
+    """Sessions (this and other devices) signed in as the person: decoded, as Django keeps
+    no index by user. At most ``SESSION_COOKIE_AGE`` old, and cleared daily."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    mine = []
+    for key, data in Session.objects.values_list("session_key", "session_data").iterator():
+        if store().decode(data).get("_auth_user_id") == str(subject.pk):
+            mine.append(key)
+    return Session.objects.filter(session_key__in=mine)
+
+
 def _records_beyond_the_account(subject):
     """What carries the person's e-mail address or name without pointing at the account."""
-    by_address = Q(email__iexact=subject.email)
-    yield LoginAttempt.objects.filter(Q(user=subject) | by_address)
-    yield Invitation.objects.filter(Q(accepted_user=subject) | by_address)
-    about_them = Q(content_type=ContentType.objects.get_for_model(User), object_id=str(subject.pk))
-    about_them |= Q(object_repr__icontains=subject.email)
+    addresses = Q()
+    for address in _addresses(subject):
+        addresses |= Q(email__iexact=address)
+    yield LoginAttempt.objects.filter(Q(user=subject) | addresses)
+    yield Invitation.objects.filter(Q(accepted_user=subject) | addresses)
+    yield _sessions_of(subject)
+    # Admin log entries name their object; those about erased records go with them
+    # (privacy.erasure), these catch what names the person under another object.
+    about_them = Q()
+    for address in _addresses(subject):
+        about_them |= Q(object_repr__icontains=address)
     if subject.get_full_name():
         about_them |= Q(object_repr__icontains=subject.get_full_name())
     yield LogEntry.objects.filter(about_them)
@@ -225,11 +261,13 @@ erasure.register(
         "accounts.trajectory": _("Coaching trajectories"),
         "accounts.trajectorycoach": _("Coaches in trajectories"),
         "accounts.loginattempt": _("Login attempts"),
+        "accounts.formeremail": _("Former e-mail addresses"),
         "accounts.invitation": _("Invitations"),
         "account.emailaddress": _("E-mail addresses"),
         "account.emailconfirmation": _("E-mail address confirmations"),
         "mfa.authenticator": _("Two-factor authentication"),
         "admin.logentry": _("Admin log entries"),
+        "sessions.session": _("Login sessions"),
         "guardian.userobjectpermission": ACCESS_RIGHTS,
         "notices.notice": _("E-mail notices"),
     },

@@ -303,6 +303,10 @@ CELERY_BEAT_SCHEDULE["privacy-sequence-audit"] = {
     "schedule": PLUFORM_AUDIT_SEQUENCE_SECONDS,
     "options": {"expires": PLUFORM_AUDIT_SEQUENCE_SECONDS},
 }
+CELERY_BEAT_SCHEDULE["accounts-clear-expired-sessions"] = {
+    "task": "accounts.clear_expired_sessions",
+    "schedule": crontab(hour=3, minute=45),
+}
 CELERY_BEAT_SCHEDULE["accounts-purge-login-attempts"] = {
     "task": "accounts.purge_login_attempts",
     "schedule": crontab(hour=3, minute=15),

@@ -25,10 +25,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import router, transaction
-from django.db.models import FileField, QuerySet
+from django.db.models import FileField, Q, QuerySet
 from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -102,7 +105,28 @@ def _collector(subject) -> Collector:
     for records in _extra_records:
         for queryset in records(subject):
             collector.collect(queryset)
+    entries = _admin_log_entries(collector)
+    if entries is not None:
+        collector.collect(entries)
     return collector
+
+
+def _admin_log_entries(collector):
+    """The admin's log entries about any record that goes: they name it (``object_repr``),
+    under its own type or a proxy's (the organisation admin logs coachees as such)."""
+    pks_by_model = {}
+    for model, instances in collector.data.items():
+        pks_by_model.setdefault(model._meta.concrete_model, set()).update(i.pk for i in instances)
+    for queryset in collector.fast_deletes:
+        model = queryset.model._meta.concrete_model
+        pks_by_model.setdefault(model, set()).update(queryset.values_list("pk", flat=True))
+    pks_by_model.pop(LogEntry, None)
+    about = Q()
+    for model, pks in pks_by_model.items():
+        family = [m for m in apps.get_models() if m._meta.concrete_model is model]
+        types = ContentType.objects.get_for_models(*family, for_concrete_models=False).values()
+        about |= Q(content_type__in=list(types), object_id__in=[str(pk) for pk in pks])
+    return LogEntry.objects.filter(about) if about else None
 
 
 def _file_fields(model) -> list[str]:
@@ -167,8 +191,17 @@ def erase(subject, *, ground, actor=None, http_request=None) -> Erasure:
     if reason:
         raise ValidationError(reason, code="refused")
     tombstones.lay(subject.uuid)
-    erasure = _erase_records(subject, ground=ground, actor=actor, http_request=http_request)
-    finish(erasure)
+    try:
+        erasure = _erase_records(subject, ground=ground, actor=actor, http_request=http_request)
+    except Exception:
+        # Nothing was erased: no tombstone may later erase them after a restore.
+        tombstones.remove(subject.uuid)
+        raise
+    try:
+        finish(erasure)
+    except Exception:
+        # The records are gone; files and keys follow in privacy.finish_erasures.
+        logger.exception("erasure %s: files or keys not yet removed", erasure.pk)
     return erasure
 
 
@@ -215,8 +248,9 @@ def finish(erasure) -> None:
     for scope in _scopes(erasure.subject_uuid):
         datakeys.destroy_scope(scope)
     now = timezone.now()
-    Erasure.objects.filter(pk=erasure.pk).update(state=Erasure.State.DONE, finished_at=now)
-    erasure.state, erasure.finished_at = Erasure.State.DONE, now
+    pending = Erasure.objects.filter(pk=erasure.pk, state=Erasure.State.FILES_PENDING)
+    if pending.update(state=Erasure.State.DONE, finished_at=now):
+        erasure.state, erasure.finished_at = Erasure.State.DONE, now
     logger.info("erasure %s done", erasure.pk)
 
 

@@ -33,6 +33,12 @@ def lay(subject_uuid, at=None) -> None:
         default_storage.save(name, ContentFile(json.dumps(body).encode()))
 
 
+def remove(subject_uuid) -> None:
+    """Only for an erasure that did not happen (its transaction failed)."""
+    ErasureTombstone.objects.filter(subject_uuid=subject_uuid).delete()
+    default_storage.delete(_name(subject_uuid))
+
+
 def _from_storage() -> dict[uuid.UUID, datetime.datetime]:
     found = {}
     try:

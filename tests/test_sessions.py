@@ -84,3 +84,16 @@ def test_session_cookie_is_http_only(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_COOKIE_AGE == 12 * 3600
     assert settings.SESSION_IDLE_TIMEOUT == 30 * 60
+
+
+def test_expired_sessions_are_cleared_daily(client, coachee, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from accounts import tasks
+
+    assert "accounts-clear-expired-sessions" in settings.CELERY_BEAT_SCHEDULE
+    client.post(reverse("account_login"), {"login": coachee.email, "password": PASSWORD})
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+    tasks.clear_expired_sessions.delay()
+    assert not Session.objects.exists()
