@@ -78,6 +78,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pluform.logs.RequestIdMiddleware",
     "pluform.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -283,6 +284,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below (JSON lines, scrubbed), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A task whose worker died is handed out again once this has passed without an ack: above
+# the longest task (an export or key rotation of a large practice), or it would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 4 * 3600)
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -357,13 +365,18 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Logging never carries content: only ids, counts and outcomes are logged.
+# JSON lines with a request id, scrubbed of addresses and tokens (pluform/logs.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"scrub": {"()": "pluform.logs.ScrubFilter"}},
+    "formatters": {"json": {"()": "pluform.logs.JSONFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["scrub"]}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # SQL with its parameters would put ciphertext and addresses into the log.
+    "loggers": {"django.db.backends": {"level": "WARNING", "propagate": True}},
 }
 
 # Pluform
