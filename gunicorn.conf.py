@@ -9,7 +9,7 @@ workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
 worker_class = "sync"
 # Long enough for a large attachment to stream to a slow client behind the proxy.
 timeout = 300
-accesslog = "-"
-# The path only: query strings (search terms, e-mail addresses) never reach the logs.
-access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# No access log of gunicorn's: it would write full IP addresses and the tokens in invitation
+# and reset links. The app writes one scrubbed JSON line per request (pluform/logs.py).
+accesslog = None
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

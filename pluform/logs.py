@@ -14,6 +14,7 @@ import ipaddress
 import json
 import logging
 import re
+import time
 import uuid
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("pluform_request_id", default="")
@@ -75,10 +76,14 @@ class JSONFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False)
 
 
+access_logger = logging.getLogger("pluform.access")
+
+
 class RequestIdMiddleware:
     """Gives each request an id (the proxy's ``X-Request-ID`` when it is a plain token), for
     every log line of the request and in the response header, so one request's lines can be
-    found together across web nodes."""
+    found together across web nodes; and writes the access line (gunicorn's own is off: it
+    would write full IP addresses and the tokens in invitation and reset links)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -87,8 +92,13 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         value = incoming if _INCOMING_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id.set(value)
+        started = time.monotonic()
         try:
             response = self.get_response(request)
+            milliseconds = (time.monotonic() - started) * 1000
+            access_logger.info(
+                "%s %s %s %.0fms", request.method, request.path, response.status_code, milliseconds
+            )
         finally:
             request_id.reset(token)
         response["X-Request-ID"] = value

@@ -84,6 +84,9 @@ def test_a_journey_at_debug_level_logs_nothing_it_must_not(
     records = [json.loads(line) for line in lines]  # every line is one JSON object
     assert all({"time", "level", "logger", "message", "request_id"} <= set(r) for r in records)
     assert any(record["request_id"] for record in records)
+    # One access line per request, without the invitation token in its path.
+    access = [r["message"] for r in records if r["logger"] == "pluform.access"]
+    assert any(line.startswith("GET /accounts/join/[token]/ ") for line in access)
     text = written.getvalue()
     for secret in (MARKER, PASSWORD, "wrong one", token, CLIENT_IP, coachee.email, coach.email):
         assert secret not in text, secret
