@@ -96,10 +96,13 @@ def _reminder_line(days: int) -> str:
     ) % {"days": days}
 
 
-def send(kind: str, users, path: str, *, days: int | None = None, params=None) -> None:
-    """Tells each active user, in their language, after the transaction commits.
-    ``params`` fill the line's placeholders: dates, numbers and codes, never content."""
-    recipients = [user for user in users if user.is_active]
+def send(
+    kind: str, users, path: str, *, days: int | None = None, params=None, inactive_too=False
+) -> None:
+    """Tells each active user (``inactive_too``: also a deactivated one), in their language,
+    after the transaction commits. ``params`` fill the line's placeholders: dates, numbers
+    and codes, never content."""
+    recipients = [user for user in users if user.is_active or inactive_too]
     if recipients:
         transaction.on_commit(lambda: _deliver(kind, recipients, path, days, params or {}))
 
@@ -133,7 +136,8 @@ def request_path(data_request) -> str:
 
 def send_retention_notice(subject) -> None:
     """Thirty days before the purge: the subject, with the offer to export, and their coaches."""
-    send("retention_notice", [subject], reverse("privacy:export"))
+    # Also to a deactivated account: the person is told before their data goes.
+    send("retention_notice", [subject], reverse("privacy:export"), inactive_too=True)
     if subject.role == Role.COACHEE:
         send("retention_notice_coach", coaches_of(subject), reverse("home"))
 
@@ -145,7 +149,9 @@ def send_erasure_receipt(erasure, subject) -> None:
         "receipt": str(erasure.uuid),
         "sha256": erasure.manifest_sha256,
     }
-    send("erasure_receipt", [subject], reverse("privacy:statement"), params=params)
+    send(
+        "erasure_receipt", [subject], reverse("privacy:statement"), params=params, inactive_too=True
+    )
     admins = User.objects.filter(role=Role.IT_ADMIN, is_active=True)
     path = reverse("admin:privacy_erasure_change", args=[erasure.uuid])
     send("erasure_receipt_admin", admins, path, params={"receipt": str(erasure.uuid)})

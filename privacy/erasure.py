@@ -190,12 +190,14 @@ def erase(subject, *, ground, actor=None, http_request=None) -> Erasure:
     reason = refusal(subject)
     if reason:
         raise ValidationError(reason, code="refused")
-    tombstones.lay(subject.uuid)
+    laid = tombstones.lay(subject.uuid)
     try:
         erasure = _erase_records(subject, ground=ground, actor=actor, http_request=http_request)
     except Exception:
-        # Nothing was erased: no tombstone may later erase them after a restore.
-        tombstones.remove(subject.uuid)
+        # Nothing was erased: the tombstone this call laid must not erase them after a
+        # restore. One laid before (an erasure racing this one) stays.
+        if laid:
+            tombstones.remove(subject.uuid)
         raise
     try:
         finish(erasure)

@@ -106,6 +106,7 @@ class Report:
     records: Counter = field(default_factory=Counter)
     files: int = 0
     erased: int = 0
+    failed: int = 0
     finished: int = 0
     stopped: str = ""
     locked: bool = False
@@ -149,9 +150,9 @@ def purge(today=None, *, dry_run=False, max_share=None, batch_size=None) -> Repo
             return report
         for start in range(0, len(due), batch_size):
             for subject in User.objects.filter(pk__in=due[start : start + batch_size]):
-                report.subjects[subject.role] += 1
                 if dry_run:
                     planned = erasure.plan(subject)
+                    report.subjects[subject.role] += 1
                     report.records.update(planned.counts)
                     report.files += len(set(planned.files))
                     continue
@@ -159,6 +160,13 @@ def purge(today=None, *, dry_run=False, max_share=None, batch_size=None) -> Repo
                     done = erasure.erase(subject, ground=Ground.RETENTION)
                 except ValidationError:
                     continue  # a legal hold set since the list was made
+                except Exception:
+                    # One person's failure must not stop everyone else's erasure; the
+                    # next run tries them again.
+                    logger.exception("purge: an erasure failed; it is tried again next run")
+                    report.failed += 1
+                    continue
+                report.subjects[subject.role] += 1
                 report.records.update(done.counts)
                 report.files += done.files
                 report.erased += 1

@@ -23,18 +23,23 @@ def _name(subject_uuid) -> str:
     return f"{FOLDER}/{subject_uuid}.json"
 
 
-def lay(subject_uuid, at=None) -> None:
-    """Records the erasure of ``subject_uuid`` in both places; repeating it changes nothing."""
+def lay(subject_uuid, at=None) -> bool:
+    """Records the erasure of ``subject_uuid`` in both places; repeating it changes nothing.
+    Returns whether this call laid it (there was none before)."""
     at = at or timezone.now()
-    ErasureTombstone.objects.get_or_create(subject_uuid=subject_uuid, defaults={"erased_at": at})
+    _row, created = ErasureTombstone.objects.get_or_create(
+        subject_uuid=subject_uuid, defaults={"erased_at": at}
+    )
     name = _name(subject_uuid)
     if not default_storage.exists(name):
         body = {"subject": str(subject_uuid), "erased_at": at.isoformat()}
         default_storage.save(name, ContentFile(json.dumps(body).encode()))
+    return created
 
 
 def remove(subject_uuid) -> None:
-    """Only for an erasure that did not happen (its transaction failed)."""
+    """Only for the tombstone of an erasure that did not happen (its transaction failed),
+    laid by that same erasure."""
     ErasureTombstone.objects.filter(subject_uuid=subject_uuid).delete()
     default_storage.delete(_name(subject_uuid))
 

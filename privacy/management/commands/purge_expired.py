@@ -1,6 +1,16 @@
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from privacy import erasure, retention
+
+
+def share(value: str) -> float:
+    """A fraction of all coaches and coachees: 0.1 is 10 %."""
+    number = float(value)
+    if not 0 < number <= 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a share between 0 and 1 (0.1 = 10 %)")
+    return number
 
 
 class Command(BaseCommand):
@@ -14,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="count, erase nothing")
         parser.add_argument(
             "--max-share",
-            type=float,
+            type=share,
             default=None,
             help="stop before erasing anything when more than this share (0-1) of all "
             "coaches and coachees would go (default: PURGE_MAX_SHARE_PERCENT, 10 %%)",
@@ -29,6 +39,8 @@ class Command(BaseCommand):
         write(("Dry run: nothing erased." if dry_run else "Purge run.") + "\n")
         notices = "would be sent" if dry_run else "sent"
         write(f"Notices of the coming erasure {notices}: {report.notices}")
+        if report.failed:
+            write(f"Erasures that failed (tried again next run): {report.failed}")
         if report.finished:
             write(f"Interrupted erasures completed: {report.finished}")
         people = ", ".join(f"{count} {role}" for role, count in sorted(report.subjects.items()))
