@@ -290,7 +290,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # the longest task (an export or key rotation of a large practice), or it would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 4 * 3600),
-    # How often a worker looks for such tasks: every interval × throttle seconds.
+    # How often a worker looks for such tasks: every interval x throttle seconds.
     "unacked_restore_interval": envint("CELERY_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": envint("CELERY_RESTORE_THROTTLE", 10),
 }
