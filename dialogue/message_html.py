@@ -69,7 +69,7 @@ class MessageRenderer:
             if self.can_act and (message.changeable or self.dialogue.can_lead):
                 parts.append(self._actions(message, anchor))
         parts.append("</article></li>")
-        return mark_safe("".join(parts))  # noqa: S308 - every user value above is escaped
+        return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703  # every user value above is escaped
 
     def _attachments(self, files) -> str:
         items = []

@@ -272,8 +272,14 @@ if EMAIL_HOST:
     EMAIL_HOST_USER = env("EMAIL_HOST_USER")
     EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
-else:
+elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    # The console backend would write every e-mail, addresses included, into the logs.
+    EMAIL_BACKEND = env("EMAIL_BACKEND")
+    if not EMAIL_BACKEND:
+        raise ImproperlyConfigured("Production needs EMAIL_HOST (SMTP) or an EMAIL_BACKEND.")
+    EMAIL_FILE_PATH = env("EMAIL_FILE_PATH")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Pluform <noreply@pluform.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -116,7 +116,7 @@ def _insert(event: AuditEvent) -> None:
         quote = connection.ops.quote_name
         columns = ", ".join(quote(field.column) for field in fields)
         placeholders = ", ".join(["%s"] * len(fields))
-        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608  # nosec B608  # quoted names from the model; values are %s parameters
         _INSERTS[connection.alias] = (sql, fields)
     sql, fields = _INSERTS[connection.alias]
     params = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]

@@ -67,7 +67,7 @@ def _write_places(events) -> None:
     params = [value for e in events for value in (e.uuid, e.seq, e.prev_hash, e.hash)]
     # Only placeholders are joined in; every value is a parameter.
     sql = (
-        "UPDATE privacy_auditevent AS event"  # noqa: S608
+        "UPDATE privacy_auditevent AS event"  # noqa: S608  # nosec B608  # only %s placeholders are joined in
         " SET seq = place.seq, prev_hash = place.prev_hash, hash = place.hash"
         f" FROM (VALUES {rows}) AS place (uuid, seq, prev_hash, hash)"
         " WHERE event.uuid = place.uuid AND event.seq IS NULL"

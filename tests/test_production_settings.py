@@ -40,6 +40,7 @@ def _production_env():
         "PLUFORM_MASTER_KEYS": "k1:" + base64.b64encode(os.urandom(32)).decode(),
         "ALLOWED_HOSTS": "pluform.example.com",
         "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "EMAIL_HOST": "smtp.example.com",
     }
 
 
@@ -50,7 +51,7 @@ def test_production_passes_the_deployment_checks_without_silencing_any():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "PLUFORM_MASTER_KEYS", "ALLOWED_HOSTS", "REDIS_URL"]
+    "missing", ["SECRET_KEY", "PLUFORM_MASTER_KEYS", "ALLOWED_HOSTS", "REDIS_URL", "EMAIL_HOST"]
 )
 def test_production_refuses_to_start_without(missing):
     env = _production_env()
