@@ -349,9 +349,9 @@ def expect(response, status, what, location=None):
 def check_security_headers(response, what, *, signed_in, download=False):
     """What every page gets in production (settings.py: Security, CSP). A download gets a
     stricter policy of its own (pluform/crypto/streaming.py): nothing loads, and it runs
-    sandboxed if opened; X-Frame-Options keeps it out of frames."""
+    sandboxed if opened, never in a frame."""
     csp = response.header("Content-Security-Policy")
-    wanted = ["default-src 'none'", "sandbox"] if download else SITE_CSP
+    wanted = ["default-src 'none'", "frame-ancestors 'none'", "sandbox"] if download else SITE_CSP
     for directive in wanted:
         check(directive in csp, f"{what}: CSP without {directive}: {csp!r}")
     hsts = response.header("Strict-Transport-Security")

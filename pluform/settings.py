@@ -80,7 +80,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "pluform.logs.RequestIdMiddleware",
     "pluform.health.HealthCheckMiddleware",
+    "pluform.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # High up, so that redirects of the middleware below carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -95,7 +98,6 @@ MIDDLEWARE = [
     "pluform.crypto.middleware.DataKeyCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 

@@ -244,7 +244,9 @@ def test_an_svg_is_never_shown_inline(client, dialogue, coach, coachee):
     response = client.get(_download_url(item))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert (
+        response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,9 @@ def test_a_malformed_or_outside_range_gets_416_without_a_body(attachment, reads,
     assert response["Content-Length"] == "0"
     assert response.content == b""
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert (
+        response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
     assert "no-store" in response["Cache-Control"]
     assert reads.total == HEADER  # the header gives the size; no chunk is read
 
@@ -299,7 +301,9 @@ def test_audio_and_video_may_play_inline_and_stay_sandboxed(attachment, content_
     assert response["Content-Disposition"].startswith("inline;")
     assert response["Content-Type"] == content_type
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert (
+        response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; sandbox"
+    )
 
 
 def test_the_media_types_are_the_allowed_audio_and_video():

@@ -131,7 +131,7 @@ def _protect(response, etag, filename, *, show_inline):
     response["ETag"] = etag
     response["Content-Disposition"] = content_disposition_header(not show_inline, filename)
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'; sandbox"
     # A reverse proxy must not spool the decrypted bytes to its own disk.
     response["X-Accel-Buffering"] = "no"
     add_never_cache_headers(response)

@@ -57,7 +57,7 @@ def build(world):
     from accounts import invitations
     from accounts.roles import Role
 
-    world["invitation"] = invitations.invite(
+    world["support_invitation"] = invitations.invite(
         organisation=world["coach"].organisation,
         email="invited-later@example.org",
         role=Role.COACH,
@@ -71,7 +71,7 @@ def _step(name):
 
 
 def _invitation(w):
-    return reverse("support:send_invitation_again", args=[w["invitation"].uuid])
+    return reverse("support:send_invitation_again", args=[w["support_invitation"].uuid])
 
 
 for _name in ("support:unlock", "support:reset_two_factor"):
