@@ -1,5 +1,8 @@
 """Shared test actors: one fixture per role, plus strangers from another organisation."""
 
+import json
+import time
+
 import pytest
 from django.conf import settings
 from django.utils import translation
@@ -17,6 +20,34 @@ from tests.factories.accounts import (
 
 # Actors get fixed, unusual names: tests check that a name does (not) appear on a page, and a
 # random name could also be an ordinary word there.
+
+
+def pytest_sessionstart(session):
+    session.config._pluform_started = time.time()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Names the folder of the journeys' screenshots and what axe-core found on their pages."""
+    from tests.browser.journey import screenshots_folder
+
+    folder = screenshots_folder()
+    started = getattr(config, "_pluform_started", 0)
+    summaries = [
+        json.loads(path.read_text())
+        for path in sorted(folder.glob("*.json"))
+        if path.stat().st_mtime >= started
+    ]
+    if not summaries:
+        return
+    pages = sum(summary["pages"] for summary in summaries)
+    problems = sum(summary["problems"] for summary in summaries)
+    terminalreporter.write_sep("-", "browser journeys")
+    terminalreporter.write_line(
+        f"{len(summaries)} journeys, {pages} pages checked by axe-core, "
+        f"{problems} problems (serious or critical violations, English on Dutch pages, "
+        "sideways scrolling, CSP refusals)"
+    )
+    terminalreporter.write_line(f"screenshots at 390 and 1280 px: {folder}")
 
 
 def pytest_report_header(config):

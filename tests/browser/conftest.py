@@ -41,3 +41,10 @@ def browser():
 def page(browser, live_server):
     with local_page(browser, live_server) as page:
         yield page
+
+
+@pytest.fixture
+def page_nl(browser, live_server):
+    """A browser whose language is Dutch (for pages before anyone logs in)."""
+    with local_page(browser, live_server, locale="nl-NL") as page:
+        yield page

@@ -53,9 +53,9 @@ def snapshot(page, name):
 
 
 @contextlib.contextmanager
-def local_page(browser, live_server):
+def local_page(browser, live_server, locale="en-GB"):
     """A page in a fresh browser context that may load only from the app under test."""
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context = browser.new_context(base_url=live_server.url, locale=locale)
     page = context.new_page()
     blocked = []
 
