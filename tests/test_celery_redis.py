@@ -12,23 +12,15 @@ from django.db import connections
 
 from dialogue import services
 from pluform.celery import app
+from tests.brokers import needs_redis
 from tests.factories.accounts import CoacheeFactory, CoachFactory, TrajectoryFactory
 
 REDIS_URL = os.environ.get("REDIS_URL_FOR_TESTS", "redis://127.0.0.1:6379/15")
 
 
-def _redis_available():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        return False
-
-
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not _redis_available() and not os.environ.get("CI"), reason="Redis is not running"
-    ),
+    needs_redis(REDIS_URL),
 ]
 
 

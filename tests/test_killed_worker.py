@@ -25,6 +25,7 @@ from pluform.celery import app
 from privacy import export, tasks
 from privacy.erasure_models import Erasure, Ground
 from privacy.request_models import AccessArchive
+from tests.brokers import needs_redis
 from tests.factories.dialogue import one_to_one, post
 from tests.factories.toolbox import file_item
 
@@ -32,19 +33,10 @@ REDIS_URL = os.environ.get("REDIS_URL_FOR_KILL_TESTS", "redis://127.0.0.1:6379/1
 VISIBILITY_TIMEOUT = 2
 
 
-def _redis_available():
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-    except redis.RedisError:
-        return False
-
-
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
-    pytest.mark.skipif(
-        not _redis_available() and not os.environ.get("CI"), reason="Redis is not running"
-    ),
+    needs_redis(REDIS_URL),
 ]
 
 
