@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import support, support_actions, support_monitoring
 from accounts.models import Invitation
@@ -102,9 +102,12 @@ def _acting(view):
 
 
 @_acting
-@require_POST
+@require_http_methods(["GET", "POST"])
 def unlock(request, uuid):
     subject = support.get_user_for(request.user, uuid)
+    if request.method == "GET":
+        # Back from the password page: the step is taken with the button again.
+        return redirect("support:user", subject.pk)
     support_actions.unlock(subject, http_request=request)
     messages.success(request, _("The login limits on this address are lifted."))
     return redirect("support:user", subject.pk)
@@ -129,9 +132,12 @@ def reset_two_factor(request, uuid):
 
 
 @_acting
-@require_POST
+@require_http_methods(["GET", "POST"])
 def send_invitation_again(request, invitation_id):
     invitation = get_object_or_404(Invitation, pk=invitation_id)
+    if request.method == "GET":
+        # Back from the password page: sent with the button again, from the search.
+        return redirect(f"{reverse('support:users')}?{urlencode({'q': invitation.email})}")
     try:
         support_actions.send_invitation_again(invitation, http_request=request)
     except ValidationError as error:

@@ -80,11 +80,14 @@ def grant(request, grant_id):
 def _decision(action):
     @never_cache
     @login_required
-    @require_POST
+    @require_http_methods(["GET", "POST"])
     @only_for(break_glass.may_decide)
     @reauthentication_required
     def view(request, grant_id):
         found = break_glass.get_grant_for(request.user, grant_id)
+        if request.method == "GET":
+            # Back from the password page: the decision is taken with the button again.
+            return redirect("privacy:break_glass_grant", found.uuid)
         try:
             action(found, request.user, http_request=request)
         except ValidationError as error:

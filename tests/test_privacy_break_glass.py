@@ -206,3 +206,16 @@ def test_the_subject_and_their_coach_see_it_in_their_access_log(
     assert f"{coachee.get_full_name()}: Your dialogues" in theirs
     # A coach of someone else does not.
     assert "break-glass" not in page_text(signed_in(other_coach).get(log))
+
+
+def test_after_the_password_page_the_decision_is_offered_again(ict_line_manager, it_admin, coachee):
+    """The password is asked on the button's POST; allauth then returns with a GET, which
+    shows the request again (no 405), and nothing is decided until the button is used."""
+    grant = _ask(ict_line_manager, coachee)
+    response = reauthenticated(it_admin).get(
+        reverse("privacy:break_glass_approve", args=[grant.uuid])
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("privacy:break_glass_grant", args=[grant.uuid])
+    grant.refresh_from_db()
+    assert grant.state == BreakGlassGrant.State.REQUESTED

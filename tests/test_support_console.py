@@ -151,3 +151,10 @@ def test_the_console_is_for_customer_service_and_the_it_administrator_only(
         assert client.post(reverse("support:unlock", args=[coachee.uuid])).status_code == 404
         page = client.get(reverse("support:user", args=[coachee.uuid]))
         assert "Lift the login limit" not in page_text(page)
+
+
+def test_after_the_password_page_the_user_page_is_shown_again(coachee, customer_service):
+    response = reauthenticated(customer_service).get(reverse("support:unlock", args=[coachee.uuid]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("support:user", args=[coachee.uuid])
+    assert not AuditEvent.objects.filter(detail="login unlocked").exists()
