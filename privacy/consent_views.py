@@ -83,7 +83,8 @@ def _decide(action, done):
 
 
 grant = _decide(
-    consent.grant, _("You gave your consent. The coach can now see what you agreed to.")
+    consent.grant,
+    gettext_lazy("You gave your consent. The coach can now see what you agreed to."),
 )
 decline = _decide(
     consent.decline, gettext_lazy("You declined. The coach sees nothing of your data.")

@@ -142,7 +142,18 @@ class Journey:
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
             if overflow > 0:
-                self.problems.append(f"{label} at {width} px scrolls sideways by {overflow} px")
+                wide = page.evaluate(
+                    """(width) => [...document.querySelectorAll('body *')]
+                        .filter((e) => e.getBoundingClientRect().right > width + 1
+                            && e.parentElement.getBoundingClientRect().right <= width + 1)
+                        .slice(0, 3).map((e) => e.tagName.toLowerCase() + '.' + e.className
+                            + ' in ' + e.parentElement.tagName.toLowerCase() + '.'
+                            + e.parentElement.className)""",
+                    width,
+                )
+                self.problems.append(
+                    f"{label} at {width} px scrolls sideways by {overflow} px: {wide}"
+                )
         if before:
             page.set_viewport_size(before)
 
