@@ -8,9 +8,12 @@
 
 from django.db.models import Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.roles import CONTENT_ROLES, Role
+from privacy import break_glass
+from privacy.break_glass_models import BreakGlassGrant
 from privacy.consent_models import Consent
 from privacy.request_models import AccessArchive, DataRequest, Status
 
@@ -128,3 +131,27 @@ def get_trajectory_to_share(coach, trajectory_id):
     if trajectory is None or not trajectory.is_active:
         raise Http404
     return trajectory
+
+
+# Break-glass grants: a 404 for everyone a grant is not about.
+
+
+def grants_for(user):
+    grants = BreakGlassGrant.objects.select_related("subject", "requested_by", "decided_by")
+    if break_glass.may_request(user):
+        return grants.filter(requested_by=user)
+    if break_glass.may_decide(user):
+        return grants
+    return grants.none()
+
+
+def get_grant_for(user, grant_id) -> BreakGlassGrant:
+    return get_object_or_404(grants_for(user), pk=grant_id)
+
+
+def get_active_grant_for(user, grant_id) -> BreakGlassGrant:
+    """The requester's own grant while its window is open, or a 404."""
+    grant = get_grant_for(user, grant_id)
+    if not break_glass.may_request(user) or not grant.is_active():
+        raise Http404
+    return grant

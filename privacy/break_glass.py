@@ -7,8 +7,6 @@ apps stay a 404 for them: their ``access.py`` never lets a staff role in."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,30 +94,6 @@ def end(grant, user, *, http_request=None) -> None:
     audit.record(
         http_request, Action.BREAK_GLASS, subject=grant.subject_id, obj=grant, detail="ended"
     )
-
-
-# Loading, for the views: a 404 for everyone the grant is not about.
-
-
-def grants_for(user):
-    grants = BreakGlassGrant.objects.select_related("subject", "requested_by", "decided_by")
-    if may_request(user):
-        return grants.filter(requested_by=user)
-    if may_decide(user):
-        return grants
-    return grants.none()
-
-
-def get_grant_for(user, grant_id) -> BreakGlassGrant:
-    return get_object_or_404(grants_for(user), pk=grant_id)
-
-
-def get_active_grant_for(user, grant_id) -> BreakGlassGrant:
-    """The requester's own grant while its window is open, or a 404."""
-    grant = get_grant_for(user, grant_id)
-    if not may_request(user) or not grant.is_active():
-        raise Http404
-    return grant
 
 
 def record_read(http_request, grant, section_name: str) -> None:

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pluform.forms import add_errors
-from privacy import break_glass, subject_data
+from privacy import access, break_glass, subject_data
 from privacy.break_glass_forms import BreakGlassRequestForm
 from privacy.break_glass_models import BreakGlassGrant
 from privacy.view_guards import only_for
@@ -51,7 +51,7 @@ def index(request):
                 return redirect("privacy:break_glass_grant", grant.uuid)
     elif request.method == "POST":
         raise Http404
-    grants = list(break_glass.grants_for(user)[:50])
+    grants = list(access.grants_for(user)[:50])
     context = {"form": form, "grants": grants, "State": BreakGlassGrant.State}
     return render(
         request, "privacy/break_glass.html", context, status=400 if form and form.errors else 200
@@ -63,7 +63,7 @@ def index(request):
 @require_GET
 @only_for(_staff_involved)
 def grant(request, grant_id):
-    found = break_glass.get_grant_for(request.user, grant_id)
+    found = access.get_grant_for(request.user, grant_id)
     active = found.is_active()
     context = {
         "grant": found,
@@ -84,7 +84,7 @@ def _decision(action):
     @only_for(break_glass.may_decide)
     @reauthentication_required
     def view(request, grant_id):
-        found = break_glass.get_grant_for(request.user, grant_id)
+        found = access.get_grant_for(request.user, grant_id)
         if request.method == "GET":
             # Back from the password page: the decision is taken with the button again.
             return redirect("privacy:break_glass_grant", found.uuid)
@@ -106,7 +106,7 @@ refuse = _decision(break_glass.refuse)
 @require_POST
 @only_for(_staff_involved)
 def end(request, grant_id):
-    found = break_glass.get_grant_for(request.user, grant_id)
+    found = access.get_grant_for(request.user, grant_id)
     try:
         break_glass.end(found, request.user, http_request=request)
     except ValidationError as error:
@@ -121,7 +121,7 @@ def end(request, grant_id):
 def read(request, grant_id, section_name):
     """One section of the subject's data, read-only, a page at a time; every page read is
     a break-glass audit event."""
-    found = break_glass.get_active_grant_for(request.user, grant_id)
+    found = access.get_active_grant_for(request.user, grant_id)
     section = next((s for s in subject_data.sections() if s.name == section_name), None)
     if section is None:
         raise Http404
