@@ -43,15 +43,23 @@ class FileRequestForm(forms.Form):
             self.fields["coach"].queryset = coaches
 
 
-class QuestionForm(forms.Form):
+class StepForm(forms.Form):
+    """A step on one request: fields that do not apply to its kind are left out."""
+
+    def __init__(self, *args, data_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.data_request = data_request
+
+
+class QuestionForm(StepForm):
     question = _text(_("Your question to the coachee"), required=True)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(StepForm):
     answer = _text(_("Your answer"), required=True)
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(StepForm):
     advice = _text(
         _("Your advice (optional)"),
         help_text=_("The coachee, Pluform's account manager and IT administrator read it."),
@@ -65,22 +73,27 @@ class ForwardForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data_request.kind != Kind.ACCESS:
+            del self.fields["inspect_together"]
 
-class PassOnForm(forms.Form):
+
+class PassOnForm(StepForm):
     note = _text(
         _("Note for the IT administrator (optional)"),
         help_text=_("The subject and the coach can read it in the request's history."),
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(StepForm):
     until = forms.DateField(
         label=_("New due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = _text(_("Reason, as the subject will read it"), required=True)
 
 
-class ExecuteForm(forms.Form):
+class ExecuteForm(StepForm):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("", "---------"), *Decision.choices], required=False
     )
@@ -92,8 +105,13 @@ class ExecuteForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data_request.kind != Kind.OBJECTION:
+            del self.fields["decision"]
 
-class LiftForm(forms.Form):
+
+class LiftForm(StepForm):
     reason = _text(_("Why the restriction ends, as the subject will read it"), required=True)
 
 

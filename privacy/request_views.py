@@ -122,15 +122,16 @@ def _detail(request, data_request, bound=None, status=200):
     user = request.user
     today = dates.today()
     holds = access.holds(user, data_request)
-    forms = {
-        "question": QuestionForm(),
-        "forward": ForwardForm(),
-        "answer": AnswerForm(),
-        "pass_on": PassOnForm(),
-        "extend": ExtendForm(),
-        "execute": ExecuteForm(),
-        "lift": LiftForm(),
+    step_forms = {
+        "question": QuestionForm,
+        "forward": ForwardForm,
+        "answer": AnswerForm,
+        "pass_on": PassOnForm,
+        "extend": ExtendForm,
+        "execute": ExecuteForm,
+        "lift": LiftForm,
     }
+    forms = {name: form(data_request=data_request) for name, form in step_forms.items()}
     if bound:
         forms.update(bound)
     archives = list(data_request.archives.prefetch_related("recipients"))
@@ -157,7 +158,7 @@ def _detail(request, data_request, bound=None, status=200):
 def _act(request, request_id, form_class, name, action, done):
     """Runs one step on a request the user may see; a refused step re-renders the page."""
     data_request = access.get_request_for(request.user, request_id)
-    form = form_class(request.POST)
+    form = form_class(request.POST, data_request=data_request)
     if form.is_valid():
         try:
             action(data_request, form.cleaned_data)
@@ -207,7 +208,7 @@ forward = _step_view(
         r,
         user,
         advice=data["advice"],
-        inspect_together=data["inspect_together"],
+        inspect_together=data.get("inspect_together", False),
         http_request=http,
     ),
 )
@@ -230,7 +231,7 @@ execute = _step_view(
     "execute",
     gettext_lazy("The request has been carried out."),
     lambda r, user, data, http: requests.execute(
-        r, user, note=data["note"], decision=data["decision"], http_request=http
+        r, user, note=data["note"], decision=data.get("decision", ""), http_request=http
     ),
 )
 announce_lift = _step_view(

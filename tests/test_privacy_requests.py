@@ -416,6 +416,28 @@ def test_inspecting_together_is_advice_for_access_only(coach, coachee, trajector
     assert not made.inspect_together
 
 
+@pytest.mark.parametrize(
+    ("kind", "offered"), [(Kind.ACCESS, True), (Kind.RECTIFICATION, False), (Kind.ERASURE, False)]
+)
+def test_the_forward_form_offers_inspecting_together_for_access_only(
+    coach, coachee, trajectory, kind, offered
+):
+    made = _file(coachee, kind)
+    form = signed_in(coach).get(_url("request", made)).context["forms"]["forward"]
+    assert ("inspect_together" in form.fields) is offered
+
+
+@pytest.mark.parametrize(
+    ("kind", "offered"), [(Kind.OBJECTION, True), (Kind.RECTIFICATION, False), (Kind.ACCESS, False)]
+)
+def test_the_execute_form_asks_for_a_decision_on_an_objection_only(
+    coach, coachee, trajectory, account_manager, it_admin, kind, offered
+):
+    made = _with_it_admin(coachee, coach, account_manager, kind)
+    form = signed_in(it_admin).get(_url("request", made)).context["forms"]["execute"]
+    assert ("decision" in form.fields) is offered
+
+
 def test_the_coach_cannot_forward_twice(coach, coachee, trajectory, account_manager):
     made = _forwarded(coachee, coach)
     before = _state(made)
