@@ -59,15 +59,20 @@ def _question(question, answer=None, *, answered=False) -> dict:
     return record
 
 
-def _assignment_records(subject):
-    if subject.role != Role.COACHEE:
-        return
-    assignments = (
-        Assignment.objects.filter(coachee_id=subject.pk)
-        .select_related("version", "assigned_by", "reviewed_by", "series")
+def _assignments(subject, *, answered_only=False):
+    assignments = Assignment.objects.filter(coachee_id=subject.pk)
+    if answered_only:
+        assignments = assignments.filter(answers__isnull=False).distinct()
+    return (
+        assignments.select_related("version", "assigned_by", "reviewed_by", "series")
         .prefetch_related("answers", Prefetch("files", AnswerFile.objects.order_by("created_at")))
         .order_by("available_on", "created_at", "id")
     )
+
+
+def _walk(assignments):
+    """Each assignment with its sent content, its files and, per step, its number, the step,
+    the answer (or None) and each question with its answer value (a file by its name)."""
     parsed = {}  # the content of a version, read once for all assignments of a series
     for assignment in assignments.iterator(chunk_size=100):
         content = parsed.get(assignment.version_id)
@@ -85,16 +90,24 @@ def _assignment_records(subject):
                 if question.kind == QuestionKind.FILE and value is not None:
                     stored = files.get(str(value))
                     value = stored.original_name if stored is not None else None
-                questions.append(_question(question, value, answered=True))
-            steps.append(
-                {
-                    "number": number,
-                    "text": step.text or None,
-                    "questions": questions,
-                    "saved_at": iso(answer.saved_at) if answer else None,
-                    "feedback": (answer.feedback or None) if answer else None,
-                }
-            )
+                questions.append((question, value))
+            steps.append((number, step, answer, questions))
+        yield assignment, content, steps, files.values()
+
+
+def _file_entries(files) -> list:
+    return [
+        file_entry(
+            _answer_path(item), item.original_name, content_type=item.content_type, size=item.size
+        )
+        for item in files
+    ]
+
+
+def _assignment_records(subject):
+    if subject.role != Role.COACHEE:
+        return
+    for assignment, content, steps, files in _walk(_assignments(subject)):
         yield {
             "id": str(assignment.pk),
             "title": content.title,
@@ -111,16 +124,19 @@ def _assignment_records(subject):
             "reviewed_at": iso(assignment.reviewed_at),
             "reviewed_by": full_name(assignment.reviewed_by),
             "feedback": assignment.feedback or None,
-            "steps": steps,
-            FILES_KEY: [
-                file_entry(
-                    _answer_path(item),
-                    item.original_name,
-                    content_type=item.content_type,
-                    size=item.size,
-                )
-                for item in files.values()
+            "steps": [
+                {
+                    "number": number,
+                    "text": step.text or None,
+                    "questions": [
+                        _question(question, value, answered=True) for question, value in questions
+                    ],
+                    "saved_at": iso(answer.saved_at) if answer else None,
+                    "feedback": (answer.feedback or None) if answer else None,
+                }
+                for number, step, answer, questions in steps
             ],
+            FILES_KEY: _file_entries(files),
         }
 
 
@@ -129,55 +145,25 @@ def _provided_records(subject):
     an assignment without any answer is left out."""
     if subject.role != Role.COACHEE:
         return
-    assignments = (
-        Assignment.objects.filter(coachee_id=subject.pk, answers__isnull=False)
-        .distinct()
-        .select_related("version")
-        .prefetch_related("answers", Prefetch("files", AnswerFile.objects.order_by("created_at")))
-        .order_by("available_on", "created_at", "id")
-    )
-    parsed = {}
-    for assignment in assignments.iterator(chunk_size=100):
-        content = parsed.get(assignment.version_id)
-        if content is None:
-            content = parsed[assignment.version_id] = assignment.version.parsed
-        answers = {str(answer.step_key): answer for answer in assignment.answers.all()}
-        files = {str(item.pk): item for item in assignment.files.all()}
-        steps = []
-        for number, step in enumerate(content.steps, start=1):
-            answer = answers.get(str(step.key))
-            if answer is None:
-                continue
-            values = answer.value_map
-            questions = []
-            for question in step.questions:
-                value = values.get(question.key)
-                if question.kind == QuestionKind.FILE and value is not None:
-                    stored = files.get(str(value))
-                    value = stored.original_name if stored is not None else None
-                questions.append({"kind": question.kind, "text": question.text, "answer": value})
-            steps.append(
-                {
-                    "number": number,
-                    "text": step.text or None,
-                    "questions": questions,
-                    "saved_at": iso(answer.saved_at),
-                }
-            )
+    for assignment, content, steps, files in _walk(_assignments(subject, answered_only=True)):
         yield {
             "id": str(assignment.pk),
             "title": content.title,
             "submitted_at": iso(assignment.submitted_at),
-            "steps": steps,
-            FILES_KEY: [
-                file_entry(
-                    _answer_path(item),
-                    item.original_name,
-                    content_type=item.content_type,
-                    size=item.size,
-                )
-                for item in files.values()
+            "steps": [
+                {
+                    "number": number,
+                    "text": step.text or None,
+                    "questions": [
+                        {"kind": question.kind, "text": question.text, "answer": value}
+                        for question, value in questions
+                    ],
+                    "saved_at": iso(answer.saved_at),
+                }
+                for number, step, answer, questions in steps
+                if answer is not None
             ],
+            FILES_KEY: _file_entries(files),
         }
 
 
