@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import Trajectory, User
 from accounts.roles import CONTENT_ROLES, STAFF_ROLES, Role
@@ -111,14 +112,22 @@ def step_text(detail: str) -> str:
     return detail
 
 
-def break_glass_text(event, viewer, names) -> str:
-    """What the break-glass event was, and for a coach whose data: ``"read: dialogue.messages"``
-    as the section's title."""
-    from privacy import subject_data
+BREAK_GLASS_STEPS = {
+    "requested": gettext_lazy("asked for"),
+    "approved": gettext_lazy("approved"),
+    "refused": gettext_lazy("refused"),
+    "ended": gettext_lazy("ended early"),
+}
 
+
+def break_glass_text(event, viewer, names, titles) -> str:
+    """What the break-glass event was, and for a coach whose data: the step in words, or for a
+    read the section's title (``titles``: section name to title)."""
     what, _colon, section_name = event.detail.partition(": ")
-    titles = {section.name: section.title for section in subject_data.sections()}
-    text = str(titles.get(section_name, section_name)) if what == "read" else what
+    if what == "read":
+        text = str(titles.get(section_name, section_name))
+    else:
+        text = str(BREAK_GLASS_STEPS.get(what, what))
     if event.subject_uuid != viewer.uuid:
         text = f"{names.get(event.subject_uuid, '')}: {text}"
     return text
@@ -131,11 +140,17 @@ def _coachee_names(events, viewer) -> dict:
     return {user.uuid: user.get_full_name() for user in User.objects.filter(uuid__in=others)}
 
 
-def _step(event, viewer, names) -> str:
+def _section_titles() -> dict:
+    from privacy import subject_data
+
+    return {section.name: section.title for section in subject_data.sections()}
+
+
+def _step(event, viewer, names, titles) -> str:
     if event.action == Action.REQUEST_STEP:
         return step_text(event.detail)
     if event.action == Action.BREAK_GLASS:
-        return break_glass_text(event, viewer, names)
+        return break_glass_text(event, viewer, names, titles)
     return ""
 
 
@@ -143,6 +158,7 @@ def describe(events, viewer) -> list[Row]:
     """One row per event, in words in the active language."""
     events = list(events)
     names = _coachee_names(events, viewer)
+    titles = _section_titles()
     return [
         Row(
             at=event.at,
@@ -150,7 +166,7 @@ def describe(events, viewer) -> list[Row]:
             what=what_text(event),
             outcome=outcome_text(event),
             data=str(object_type_label(event.object_type) or ""),
-            step=_step(event, viewer, names),
+            step=_step(event, viewer, names, titles),
         )
         for event in events
     ]

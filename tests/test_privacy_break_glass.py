@@ -208,6 +208,27 @@ def test_the_subject_and_their_coach_see_it_in_their_access_log(
     assert "break-glass" not in page_text(signed_in(other_coach).get(log))
 
 
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["asked for", "approved", "ended early"]),
+        ("nl", ["aangevraagd", "goedgekeurd", "vroegtijdig beëindigd"]),
+    ],
+)
+def test_the_access_log_names_each_step_in_the_subjects_language(
+    ict_line_manager, coachee, active, language, words
+):
+    break_glass.end(active, ict_line_manager)
+    coachee.language = language
+    coachee.save(update_fields=["language"])
+    mine = page_text(signed_in(coachee).get(reverse("privacy:access_log")))
+    for word in words:
+        assert word in mine
+    if language == "nl":
+        for english in ("requested", "approved", "ended"):
+            assert english not in mine
+
+
 def test_after_the_password_page_the_decision_is_offered_again(ict_line_manager, it_admin, coachee):
     """The password is asked on the button's POST; allauth then returns with a GET, which
     shows the request again (no 405), and nothing is decided until the button is used."""
