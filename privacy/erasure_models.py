@@ -149,3 +149,21 @@ class RetentionNotice(models.Model):
 
     def __str__(self):
         return f"retention notice {self.sent_on}"
+
+
+class Departure(models.Model):
+    """That one of the coach's coachees left Pluform: on the coach's home page until the
+    coach has seen it. No name and no reason, only the receipt of the erasure."""
+
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="departures"
+    )
+    erasure = models.ForeignKey(Erasure, on_delete=models.CASCADE, related_name="departures")
+    at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["coach", "seen_at"], name="departure_coach_seen")]
+
+    def __str__(self):
+        return f"departure for {self.coach_id} ({self.erasure_id})"

@@ -8,14 +8,14 @@ from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import coaches_of
 from accounts.roles import Role
-from privacy import emails, erasure, receipts
+from privacy import departures, emails, erasure, receipts
 from privacy.erasure_models import Ground
 from privacy.view_guards import only_for
 
@@ -45,7 +45,7 @@ def erase(request):
             refused = " ".join(error.messages)
         else:
             emails.send_erasure_receipt(done, user)
-            emails.send_coachee_left(coaches)
+            departures.tell_coaches(done, coaches)
             logout(request)
             copy = receipts.subject_copy(done, name=name, email=email)
             context = {
@@ -63,3 +63,12 @@ def erase(request):
         "files": len(set(planned.files)),
     }
     return render(request, "privacy/erase.html", context, status=409 if refused else 200)
+
+
+@login_required
+@require_POST
+@only_for(lambda user: user.role == Role.COACH)
+def departures_seen(request):
+    """The coach has read that coachees left: the notice leaves their home page."""
+    departures.mark_seen(request.user)
+    return redirect("home")

@@ -3,7 +3,7 @@
 from privacy.audit_models import Action, AuditChainHead, AuditEvent, Outcome
 from privacy.break_glass_models import BreakGlassGrant
 from privacy.consent_models import Consent
-from privacy.erasure_models import Erasure, ErasureFile, LegalHold, RetentionNotice
+from privacy.erasure_models import Departure, Erasure, ErasureFile, LegalHold, RetentionNotice
 from privacy.request_models import AccessArchive, ArchiveDownload, DataRequest, RequestStep
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "BreakGlassGrant",
     "Consent",
     "DataRequest",
+    "Departure",
     "Erasure",
     "ErasureFile",
     "LegalHold",

@@ -56,13 +56,16 @@ def query_string(params) -> str:
 
 
 def waiting_for(user) -> dict:
-    """What the home page shows: requests whose next step is the user's, and (for a
-    coachee) the consent questions they have not answered."""
-    from privacy import access
+    """What the home page shows: requests whose next step is the user's, (for a coachee) the
+    consent questions they have not answered and (for a coach) coachees who left Pluform."""
+    from privacy import access, departures
     from privacy.consent_models import Consent
 
     held = list(access.held_by(user)[:20])
     consents = []
+    left = []
     if user.role == "coachee":
         consents = list(access.consents_for(user).filter(state=Consent.State.PENDING))
-    return {"held": held, "consents": consents}
+    elif user.role == "coach":
+        left = departures.unseen(user)
+    return {"held": held, "consents": consents, "departures": left}

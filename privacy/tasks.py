@@ -115,7 +115,7 @@ def erase_subject(self, subject_id, ground, actor_id=None):
 
     from accounts.models import User, coaches_of
     from accounts.roles import Role
-    from privacy import emails, erasure
+    from privacy import departures, emails, erasure
 
     subject = User.objects.filter(pk=subject_id).first()
     if subject is None:
@@ -131,7 +131,7 @@ def erase_subject(self, subject_id, ground, actor_id=None):
     except Exception as error:
         raise self.retry(exc=error) from error
     emails.send_erasure_receipt(done, subject)
-    emails.send_coachee_left(coaches)
+    departures.tell_coaches(done, coaches)
 
 
 @shared_task(

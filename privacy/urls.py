@@ -34,6 +34,7 @@ urlpatterns = [
     path("copies/<uuid:archive_id>/", request_views.archive, name="archive"),
     path("export/", export_views.index, name="export"),
     path("erase/", erasure_views.erase, name="erase"),
+    path("departures/seen/", erasure_views.departures_seen, name="departures_seen"),
     path("break-glass/", break_glass_views.index, name="break_glass"),
     path("break-glass/<uuid:grant_id>/", break_glass_views.grant, name="break_glass_grant"),
     path(

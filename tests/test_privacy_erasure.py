@@ -8,10 +8,13 @@ import base64
 import hashlib
 import json
 import re
+import uuid
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import RestrictionGround, User
@@ -24,7 +27,7 @@ from pluform.crypto.scopes import coachee_scope, owner_scope
 from privacy import erasure, requests
 from privacy.audit import Action
 from privacy.audit_models import AuditEvent
-from privacy.erasure_models import Erasure, Ground, LegalHold
+from privacy.erasure_models import Departure, Erasure, Ground, LegalHold
 from privacy.request_models import Kind
 from tests import pages
 from tests.factories import dossier as dossier_factories
@@ -204,6 +207,56 @@ def test_the_coach_hears_that_a_coachee_left_without_name_or_reason(
         assert personal not in told.body
     (receipt,) = [message for message in mail.outbox if coachee.email in message.to]
     assert str(Erasure.objects.get().uuid) in receipt.body
+
+
+def test_the_coachs_home_page_says_a_coachee_left_until_the_coach_has_seen_it(
+    coach, other_coach, coachee, seeded, committed
+):
+    with committed():
+        _client(coachee).post(ERASE, {"understood": "on"})
+    client = signed_in(coach)
+    text = page_text(client.get(reverse("home")))
+    assert "A coachee left Pluform" in text
+    assert "the account of one of your coachees was erased" in text
+    for personal in (coachee.first_name, coachee.last_name, coachee.email):
+        assert personal not in text
+    assert "A coachee left Pluform" not in page_text(signed_in(other_coach).get(reverse("home")))
+
+    response = client.post(reverse("privacy:departures_seen"))
+    assert response.status_code == 302
+    assert "A coachee left Pluform" not in page_text(client.get(reverse("home")))
+
+
+def test_an_erasure_on_request_tells_the_coach_on_their_home_page_too(
+    coach, coachee, seeded, committed
+):
+    from privacy import tasks
+
+    with committed():
+        tasks.erase_subject.apply(args=[str(coachee.pk), Ground.REQUEST])
+    assert "A coachee left Pluform" in page_text(signed_in(coach).get(reverse("home")))
+    assert [m.subject for m in mail.outbox if coach.email in m.to] == ["A coachee has left Pluform"]
+
+
+def test_the_home_page_shows_ten_departures_with_the_same_queries_as_one(
+    coach, django_assert_max_num_queries
+):
+    def departures(number):
+        for _ in range(number):
+            receipt = Erasure.objects.create(
+                subject_uuid=uuid.uuid4(), subject_kind="coachee", ground=Ground.SELF_SERVICE
+            )
+            Departure.objects.create(coach=coach, erasure=receipt)
+
+    client = signed_in(coach)
+    departures(1)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("home"))
+    departures(14)
+    with django_assert_max_num_queries(len(one)):
+        text = page_text(client.get(reverse("home")))
+    assert text.count("was erased, with all their data") == 10
 
 
 def test_the_erased_coachee_can_no_longer_log_in(coachee, seeded):

@@ -4,7 +4,8 @@
    administrator) to a ZIP the coachee downloads and opens; a restriction is set and lifted the
    same way; a consent for a second coach is asked, given and revoked.
 7. A coachee exports their data, erases their account, keeps the receipt and can no longer log
-   in; their coach no longer lists them and is told that a coachee left.
+   in; their coach no longer lists them and is told (on their home page and by e-mail) that a
+   coachee left.
 8. An organisation manager, customer service, the ICT line manager (without break-glass) and a
    coach of another organisation try the coachee's dialogue, intervention, toolbox item and
    dossier and get the 404 page.
@@ -563,8 +564,17 @@ def test_7_a_coachee_exports_then_erases_their_account_and_the_coach_sees_they_l
         expect(cp.locator("input[name=password]")).to_be_visible()
         jc.visit("login-refused")
 
-        # The coach no longer lists them and got the e-mail that a coachee left.
+        # The coach's home page says that a coachee left, without a name, until the coach
+        # has seen it; the coach no longer lists them and got the e-mail too.
         log_in_with_totp(co, coach)
+        with translation.override(language):
+            left = translation.ngettext("A coachee left Pluform", "Coachees left Pluform", 1)
+        notice = co.get_by_role("region", name=left)
+        expect(notice).to_be_visible()
+        expect(notice).not_to_contain_text(name)
+        jco.visit("home-coachee-left")
+        notice.get_by_role("button", name=_t("Understood", language), exact=True).click()
+        expect(co.get_by_role("region", name=left)).to_have_count(0)
         jco.visit("home")
         _nav(co, "My coachees", language)
         expect(co.get_by_role("main")).not_to_contain_text(name)
