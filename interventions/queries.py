@@ -86,9 +86,9 @@ def _priority(today):
     )
 
 
-def library(coach, *, archived: bool):
-    """The coach's own templates, their colleagues' shared ones and the starter set (by
-    language), with the fields the library page shows: three lists from one query."""
+def library(coach, *, archived: bool, language: str = ""):
+    """The coach's own templates, their colleagues' shared ones and the starter set (those in
+    ``language`` first), with the fields the library page shows: three lists from one query."""
     templates = list(
         access.templates_for(coach)
         .filter(archived_at__isnull=not archived)
@@ -110,7 +110,9 @@ def library(coach, *, archived: bool):
     )
     own = [t for t in templates if t.owner_id == coach.pk]
     colleagues = [t for t in templates if t.owner_id and t.owner_id != coach.pk]
-    starters = sorted((t for t in templates if t.is_starter), key=lambda t: t.language)
+    starters = sorted(
+        (t for t in templates if t.is_starter), key=lambda t: (t.language != language, t.language)
+    )
     return own, colleagues, starters
 
 

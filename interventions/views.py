@@ -5,8 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -99,7 +99,7 @@ def library_index(request):
     _require(coach, Role.COACH)
     starter.ensure(coach.organisation_id)
     archived = request.GET.get("archived") == "1"
-    own, colleagues, starters = queries.library(coach, archived=archived)
+    own, colleagues, starters = queries.library(coach, archived=archived, language=get_language())
     context = {"own": own, "colleagues": colleagues, "starters": starters, "archived": archived}
     return render(request, "interventions/library.html", context)
 

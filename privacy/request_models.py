@@ -26,7 +26,7 @@ def subject_scope(subject) -> str:
 
 
 class Kind(models.TextChoices):
-    ACCESS = "access", _("Access to my data")
+    ACCESS = "access", _("Access to data")
     RECTIFICATION = "rectification", _("Rectification")
     ERASURE = "erasure", _("Erasure")
     RESTRICTION = "restriction", _("Restriction of processing")

@@ -41,7 +41,7 @@ COACHEE_MARKER = "Marker-zq7Kx3-coachee: the night shifts keep me awake."
 COACH_MARKER = "Marker-vb9Lm2-coach: shall we try the evening routine?"
 MOTIVATION = "I would like to see everything my coach and Pluform keep about me."
 ADVICE = "Let us go through the copy together in our next session."
-KIND = "Access to my data"
+KIND = "Access to data"
 READY_WAIT_SECONDS = 30
 
 

@@ -6,8 +6,6 @@ import os
 import pathlib
 import time
 
-from django.utils.translation import gettext_lazy as _
-
 from privacy import erasure, subject_data
 
 STALL = os.environ.get("PLUFORM_TEST_STALL_FILE", "")
@@ -28,9 +26,9 @@ def _records(subject):
 subject_data.register(
     subject_data.Section(
         name="tests.stall",
-        title=_("Stall"),
-        description=_("Stall"),
-        fields={"note": _("Stall")},
+        title="Stall",
+        description="Stall",
+        fields={"note": "Stall"},
         records=_records,
         provided=_records,
     )
