@@ -64,6 +64,10 @@ def _profile_records(subject):
         "last_activity_at": iso(user.last_activity_at),
         "processing_restricted_at": iso(user.processing_restricted_at),
         "restriction_reason": user.restriction_reason or None,
+        "former_emails": [
+            {"email": former.email, "until": iso(former.until)}
+            for former in FormerEmail.objects.filter(user=user).order_by("until")
+        ],
     }
     if user.role == Role.COACH:
         profile = CoachProfile.objects.filter(user=user).first()
@@ -155,6 +159,9 @@ PROFILE = Section(
             "Since when the processing of your data is restricted (kept, but not used)"
         ),
         "restriction_reason": _("Why the processing of your data is restricted"),
+        "former_emails": _("E-mail addresses you logged in with before"),
+        "former_emails.email": _("An earlier e-mail address"),
+        "former_emails.until": _("Until when you used it"),
         "licence_started_on": _("Start of your licence as a coach"),
         "licence_ended_on": _("End of your licence as a coach"),
         "billing_address": _("Billing address"),

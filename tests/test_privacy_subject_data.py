@@ -237,6 +237,16 @@ def test_a_coachees_archive_holds_all_their_data_and_nobody_elses(coachee, seede
     assert '<html lang="en">' in html
 
 
+def test_the_profile_lists_the_addresses_used_before(coachee, seeded):
+    old = coachee.email
+    account_services.change_email(coachee, "new.address@example.org", by_the_user=True)
+    _zip, _counts, data, schema, _html = _archive(coachee)
+    [profile] = data["sections"]["accounts.profile"]
+    assert profile["email"] == "new.address@example.org"
+    assert [former["email"] for former in profile["former_emails"]] == [old]
+    assert schema["sections"]["accounts.profile"]["fields"]["former_emails.until"]
+
+
 def test_a_coachs_archive_holds_only_their_own_data(coach, seeded):
     archive, counts, data, schema, html = _archive(coach)
     text = json.dumps(data, ensure_ascii=False)
