@@ -40,8 +40,8 @@ PERMISSIONS_POLICY = ", ".join(
 class SecurityHeadersMiddleware:
     """``Permissions-Policy`` on every response.
 
-    Placed right above SecurityMiddleware, so it covers every response that one does: static
-    files, redirects (its own to HTTPS too) and error pages included.
+    Placed above the health check and SecurityMiddleware, so it covers every response those
+    give: /healthz, static files, redirects (to HTTPS too) and error pages included.
     """
 
     def __init__(self, get_response):

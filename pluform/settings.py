@@ -79,8 +79,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "pluform.logs.RequestIdMiddleware",
-    "pluform.health.HealthCheckMiddleware",
     "pluform.security_headers.SecurityHeadersMiddleware",
+    "pluform.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # High up, so that redirects of the middleware below carry the policy too.
     "csp.middleware.CSPMiddleware",

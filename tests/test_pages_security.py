@@ -37,6 +37,9 @@ def test_health_check_answers_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content == b"ok"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Permissions-Policy" in response.headers
 
 
 @pytest.mark.django_db
