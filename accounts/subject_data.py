@@ -6,6 +6,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -231,12 +232,18 @@ def _addresses(subject) -> set[str]:
 
 def _sessions_of(subject):
     """Sessions (this and other devices) signed in as the person: decoded, as Django keeps
-    no index by user. At most ``SESSION_COOKIE_AGE`` old, and cleared daily."""
+    no index by user. At most ``SESSION_COOKIE_AGE`` old, and cleared daily. With cached_db
+    sessions their copies in the cache are dropped here, so none outlives the rows (always
+    safe: that engine reads the database when the cache has no copy)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     mine = []
     for key, data in Session.objects.values_list("session_key", "session_data").iterator():
         if store().decode(data).get("_auth_user_id") == str(subject.pk):
             mine.append(key)
+    if mine and hasattr(store, "cache_key_prefix"):
+        caches[settings.SESSION_CACHE_ALIAS].delete_many(
+            [store.cache_key_prefix + key for key in mine]
+        )
     return Session.objects.filter(session_key__in=mine)
 
 

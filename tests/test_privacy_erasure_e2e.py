@@ -40,9 +40,10 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.sessions.backends import cached_db
 from django.contrib.sessions.models import Session
 from django.core import mail
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -637,6 +638,18 @@ def test_a_session_on_another_device_keeps_nothing_of_them(coachee, lived_in):
     left = [json.dumps(session.get_decoded()).lower() for session in Session.objects.all()]
     holding = [text for text in left if EMAIL in text or str(coachee.pk) in text]
     assert not holding
+
+
+def test_no_cached_copy_of_their_sessions_outlives_the_erasure(coachee, lived_in, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    elsewhere = Client()
+    assert elsewhere.post(LOGIN, {"login": EMAIL, "password": PASSWORD}).status_code == 302
+    key = elsewhere.session.session_key
+    cache_key = cached_db.SessionStore.cache_key_prefix + key
+    assert caches[settings.SESSION_CACHE_ALIAS].get(cache_key) is not None
+    erasure.erase(coachee, ground=Ground.SELF_SERVICE)
+    assert caches[settings.SESSION_CACHE_ALIAS].get(cache_key) is None
+    assert not Session.objects.filter(session_key=key).exists()
 
 
 # What they used before
