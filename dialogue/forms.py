@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from dialogue.models import Dialogue
 from dialogue.services import MAX_BODY_LENGTH
+from pluform.forms import NoLabelSuffix
 from pluform.uploads import SafeMultipleFileField
 
 ATTACHMENT_KINDS = ("image", "document", "audio")
@@ -44,7 +45,7 @@ def message_form_html(form) -> str:
     return _EMPTY_MESSAGE_FORM[language]
 
 
-class MessageForm(forms.Form):
+class MessageForm(NoLabelSuffix, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -73,7 +74,7 @@ class MessageForm(forms.Form):
         return self.cleaned_data.get("attachment") or []
 
 
-class EditMessageForm(forms.Form):
+class EditMessageForm(NoLabelSuffix, forms.Form):
     body = forms.CharField(
         label=_("Your message"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -85,7 +86,7 @@ class EditMessageForm(forms.Form):
         return _normalise(self.cleaned_data["body"])
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(NoLabelSuffix, forms.Form):
     coachee = PersonChoiceField(
         label=_("Coachee"),
         queryset=None,
@@ -99,7 +100,7 @@ class InboxFilterForm(forms.Form):
         self.fields["coachee"].queryset = coachees
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(NoLabelSuffix, forms.ModelForm):
     members = PeopleChoiceField(
         label=_("Participants"),
         queryset=None,
@@ -119,7 +120,7 @@ class GroupForm(forms.ModelForm):
         self.fields["members"].queryset = candidates
 
 
-class AddParticipantForm(forms.Form):
+class AddParticipantForm(NoLabelSuffix, forms.Form):
     member = PersonChoiceField(label=_("Add a participant"), queryset=None, to_field_name="uuid")
 
     def __init__(self, *args, candidates, **kwargs):

@@ -7,6 +7,7 @@ from interventions.content import StepContent
 from interventions.models import CHOICE_KINDS, MAX_SCALE_POINTS, QuestionKind
 from interventions.services import Plan
 from pluform import dates
+from pluform.forms import NoLabelSuffix
 from pluform.uploads import SafeFileField
 
 ANSWER_FILE_KINDS = ("image", "document", "audio")
@@ -344,7 +345,7 @@ class ReopenForm(forms.Form):
     )
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(NoLabelSuffix, forms.Form):
     coachee = forms.ModelChoiceField(
         label=_("Coachee"),
         queryset=None,

@@ -11,3 +11,12 @@ def add_errors(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class NoLabelSuffix:
+    """Labels as every Pluform page shows them: without Django's trailing colon (for forms
+    rendered by Django, such as ``as_div`` and ``label_tag``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

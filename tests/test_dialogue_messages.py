@@ -51,6 +51,13 @@ def test_coachee_writes_and_coach_reads_the_message(client, dialogue, coach, coa
     assert "Eva" in page.text
 
 
+def test_the_write_form_labels_its_fields_like_every_other_form(client, dialogue, coachee):
+    client.force_login(coachee)
+    page = client.get(_detail(dialogue)).text
+    assert '<label for="id_body">Your message</label>' in page
+    assert ">Attach files</label>" in page
+
+
 def test_message_is_stored_encrypted_under_the_coachees_key(client, dialogue, coachee):
     client.force_login(coachee)
     _post(client, dialogue, "Marker in the database")

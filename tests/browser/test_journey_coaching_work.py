@@ -161,7 +161,13 @@ def test_journey_3_an_intervention_built_assigned_filled_in_twice_submitted_and_
 
     page.get_by_label(t("Text for the coachee")).fill(STEP_TEXT)
     first = page.get_by_role("group", name=t("Question %(number)s", number=1), exact=True)
+    # Only the fields of the chosen kind of answer show.
+    expect(first.get_by_label(t("Scale from"))).to_be_hidden()
+    expect(first.get_by_label(t("Options"))).to_be_hidden()
+    first.get_by_label(t("Kind of answer")).select_option(label=t("Single choice"))
+    expect(first.get_by_label(t("Options"))).to_be_visible()
     first.get_by_label(t("Kind of answer")).select_option(label=t("Scale"))
+    expect(first.get_by_label(t("Options"))).to_be_hidden()
     first.get_by_label(t("Question"), exact=True).fill(SCALE_QUESTION)
     first.get_by_label(t("An answer is required")).check()
     first.get_by_label(t("Scale from")).fill("1")
@@ -186,6 +192,14 @@ def test_journey_3_an_intervention_built_assigned_filled_in_twice_submitted_and_
     # ... and assigns it to the coachee, once, from today.
     _press(page, "link", t("Assign"))
     journey.visit("assign-form")
+    # A repeat's fields show only for a repeat.
+    expect(page.get_by_label(t("Repeat until"))).to_be_hidden()
+    page.get_by_label(t("Every number of days")).check()
+    expect(page.get_by_label(t("Number of days between two times"))).to_be_visible()
+    page.get_by_label(t("Every week")).check()
+    expect(page.get_by_label(t("Repeat until"))).to_be_visible()
+    expect(page.get_by_label(t("Number of days between two times"))).to_be_hidden()
+    page.get_by_label(t("Once")).check()
     page.get_by_label(coachee.get_full_name()).check()
     page.get_by_label(t("Personal message")).fill("Eva, neem er rustig de tijd voor.")
     _press(page, "button", t("Assign"))
