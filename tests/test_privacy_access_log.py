@@ -21,7 +21,7 @@ from tests.pages import page_text, signed_in
 pytestmark = pytest.mark.django_db
 
 URL = reverse("privacy:access_log")
-ROW = re.compile(r"<tr>\s*<td><time ")
+ROW = re.compile(r"<tr>\s*<td class=\"row-title\"><time ")
 
 
 def _rows(response) -> int:
@@ -85,7 +85,7 @@ def test_deleted_actor_shows_as_their_role(coach, coachee, other_coach, dialogue
     User.objects.filter(pk=other_coach.pk).delete()
     text = page_text(signed_in(coachee).get(URL))
     assert "Quakkelaar" not in text
-    assert re.search(r"<td>Coach</td>", text)
+    assert re.search(r"<td data-label=\"Who\">Coach</td>", text)
 
 
 def test_outcome_and_request_step(coach, coachee, dialogue):
