@@ -157,7 +157,10 @@ def _privacy_pages(seeded, as_coachee) -> list[Page]:
             "access log, coachee",
             reverse("privacy:access_log"),
             as_coachee,
-            items=(b'<td><time datetime="', min(seeded.access_events, access_log.PER_PAGE)),
+            items=(
+                b'<td class="row-title"><time datetime="',
+                min(seeded.access_events, access_log.PER_PAGE),
+            ),
         ),
         Page(
             "request queue, account mgr",
