@@ -1,5 +1,6 @@
 """The retention period (regulation 1.2.6.7, 1.3.5.6): a coachee's data goes two years after
-their last trajectory ended, a coach's two years after their licence ended.
+their last trajectory ended (or, without one, after their account was made), a coach's two
+years after their licence ended.
 
 Daily (``privacy.purge_expired``, and ``manage.py purge_expired`` by hand): first the
 people whose period ends within ``NOTICE_DAYS`` are told, with their coaches; then whoever
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
 
 from accounts.models import CoachProfile, User, held_for_legal_claim
 from accounts.roles import Role
@@ -45,12 +47,13 @@ def last_day_ended(today, *, ahead: int = 0) -> datetime.date:
 
 def _ended_by(day):
     """Coaches and coachees whose last trajectory (coachee) or licence (coach) ended on or
-    before ``day``, with no trajectory still running."""
+    before ``day``, with no trajectory still running. A coachee who never had a trajectory
+    counts from the day their account was made."""
     coachees = (
         User.objects.filter(role=Role.COACHEE)
         .annotate(
             running=Count("trajectories", filter=Q(trajectories__ended_on__isnull=True)),
-            last_end=Max("trajectories__ended_on"),
+            last_end=Coalesce(Max("trajectories__ended_on"), TruncDate("date_joined")),
         )
         .filter(running=0, last_end__lte=day)
     )

@@ -286,6 +286,21 @@ def test_a_coachee_with_a_running_or_recent_trajectory_is_untouched(coachee, sec
 
 
 @pytest.mark.parametrize(
+    ("joined", "due"),
+    [(datetime.date(2029, 1, 10), True), (datetime.date(2030, 1, 10), False)],
+    ids=["made-over-24-months-ago", "made-last-year"],
+)
+def test_a_coachee_without_any_trajectory_counts_from_when_the_account_was_made(
+    coachee, joined, due
+):
+    made = datetime.datetime.combine(joined, datetime.time(12), tzinfo=datetime.UTC)
+    User.objects.filter(pk=coachee.pk).update(date_joined=made)
+    assert retention.purge().notices == int(due)
+    assert retention.purge(TODAY + 30 * DAY).erased == int(due)
+    assert _exists(coachee) is not due
+
+
+@pytest.mark.parametrize(
     "licence_end", [None, datetime.date(2029, 5, 20)], ids=["running", "exactly-24-months-ago"]
 )
 def test_a_coach_whose_licence_did_not_end_two_years_ago_is_untouched(coach, licence_end):
@@ -477,7 +492,8 @@ def test_the_command_prints_what_it_erased(former):
 def too_many(organisation):
     """Six due of twelve coachees: more than 10 % and more than the five always allowed."""
     due = [_due_coachee(organisation) for _ in range(6)]
-    CoacheeFactory.create_batch(6, organisation=organisation)
+    for running in CoacheeFactory.create_batch(6, organisation=organisation):
+        TrajectoryFactory(coachee=running, ended_on=None)
     assert User.objects.filter(role__in=erasure.ERASABLE_ROLES).count() == 12
     return due
 
