@@ -35,6 +35,8 @@ def _network(match) -> str:
         address = ipaddress.ip_address(match.group(0))
     except ValueError:
         return match.group(0)
+    if address.is_loopback:  # this machine (a broker or database URL), never a person
+        return match.group(0)
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 

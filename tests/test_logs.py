@@ -118,6 +118,11 @@ def test_the_scrubber(raw, kept, gone):
     assert gone not in scrub(raw)
 
 
+def test_this_machines_own_addresses_stay_readable():
+    line = "Connected to redis://127.0.0.1:6379/0 and postgres at ::1"
+    assert scrub(line) == line
+
+
 def test_ids_and_digests_stay_readable():
     line = "message 5f0c8a4e-1b2c-4d3e-9f00-aabbccddeeff, head 3 " + "ab" * 32
     assert scrub(line) == line
