@@ -100,6 +100,8 @@ class UserAdmin(ITAdminMixin, admin.ModelAdmin):
         obj.save()
         if change and "email" in form.changed_data:
             services.change_email(obj, new_email)
+        if change:
+            services.keep_earlier_values(obj, form.initial, form.changed_data, by=request.user)
         if form.changed_data:
             action = Action.CHANGE if change else Action.CREATE
             audit.record(

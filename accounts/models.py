@@ -303,6 +303,42 @@ class FormerEmail(models.Model):
         return self.email
 
 
+class ProfileChange(models.Model):
+    """A detail of the user's profile that someone else changed (the IT administrator, the
+    organisation manager): the earlier value stays, for the user only (their profile page and
+    their access copy), encrypted under their own key and erased with them."""
+
+    KEPT_FIELDS = ("first_name", "last_name", "email", "birth_date", "gender", "phone")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profile_changes")
+    field = models.CharField(max_length=50)
+    earlier = EncryptedTextField(blank=True, default="")
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by_role = models.CharField(max_length=32, choices=Role.choices)
+
+    class Meta:
+        ordering = ["-changed_at"]
+        verbose_name = _("earlier profile value")
+        verbose_name_plural = _("earlier profile values")
+
+    def __str__(self):
+        return f"{self.field} of {self.user_id}"
+
+    def encryption_scope(self):
+        return owner_scope(self.user)
+
+    @property
+    def field_label(self) -> str:
+        return str(User._meta.get_field(self.field).verbose_name)
+
+    @property
+    def earlier_text(self) -> str:
+        """The earlier value as the user reads it: a choice by its label."""
+        choices = dict(User._meta.get_field(self.field).flatchoices)
+        return str(choices.get(self.earlier, self.earlier))
+
+
 class LoginAttempt(models.Model):
     """One login attempt (success or failure) for IT monitoring. Never holds a password."""
 

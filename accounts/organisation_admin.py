@@ -151,6 +151,8 @@ class PersonAdmin(ScopedAdmin):
         obj.save()
         if "email" in form.changed_data:
             services.change_email(obj, new_email)
+        if change:
+            services.keep_earlier_values(obj, form.initial, form.changed_data, by=request.user)
 
 
 @admin.register(OrganisationCoach, site=site)

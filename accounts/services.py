@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import emails
-from accounts.models import FormerEmail, ProfilePhoto, Trajectory, TrajectoryCoach
+from accounts.models import FormerEmail, ProfileChange, ProfilePhoto, Trajectory, TrajectoryCoach
 from accounts.signals import coach_assigned, coach_unassigned, trajectory_started
 from privacy import audit
 from privacy.audit import Action
@@ -137,3 +137,18 @@ def remove_photo(user) -> None:
     # One by one, so the field's delete signal removes the stored file too.
     for photo in ProfilePhoto.objects.filter(user=user):
         photo.delete()
+
+
+def keep_earlier_values(user, initial: dict, changed: list[str], *, by) -> None:
+    """Someone else changed the user's profile (a rectification): the earlier values of the
+    personal details stay, for the user to see. Their own changes keep nothing."""
+    if by.pk == user.pk:
+        return
+    for name in changed:
+        if name not in ProfileChange.KEPT_FIELDS:
+            continue
+        value = initial.get(name)
+        earlier = value.isoformat() if hasattr(value, "isoformat") else str(value or "")
+        ProfileChange.objects.create(
+            user=user, field=name, earlier=earlier, changed_by_role=by.role
+        )

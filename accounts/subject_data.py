@@ -15,6 +15,7 @@ from accounts.models import (
     FormerEmail,
     Invitation,
     LoginAttempt,
+    ProfileChange,
     ProfilePhoto,
     Trajectory,
     User,
@@ -68,6 +69,17 @@ def _profile_records(subject):
         "former_emails": [
             {"email": former.email, "until": iso(former.until)}
             for former in FormerEmail.objects.filter(user=user).order_by("until")
+        ],
+        "earlier_values": [
+            {
+                "field": change.field,
+                "earlier": change.earlier or None,
+                "changed_at": iso(change.changed_at),
+                "changed_by": change.changed_by_role,
+            }
+            for change in ProfileChange.objects.filter(user=user)
+            .select_related("user")
+            .order_by("changed_at")
         ],
     }
     if user.role == Role.COACH:
@@ -163,6 +175,16 @@ PROFILE = Section(
         "former_emails": _("E-mail addresses you logged in with before"),
         "former_emails.email": _("An earlier e-mail address"),
         "former_emails.until": _("Until when you used it"),
+        "earlier_values": _(
+            "Details of your profile that someone else (Pluform's IT administrator or your "
+            "organisation's manager) changed, with what they were before"
+        ),
+        "earlier_values.field": _(
+            "Which detail: first_name, last_name, email, birth_date, gender or phone"
+        ),
+        "earlier_values.earlier": _("What it was before the change"),
+        "earlier_values.changed_at": _("When it was changed"),
+        "earlier_values.changed_by": _("The role of who changed it"),
         "licence_started_on": _("Start of your licence as a coach"),
         "licence_ended_on": _("End of your licence as a coach"),
         "billing_address": _("Billing address"),
@@ -276,6 +298,7 @@ erasure.register(
         "accounts.trajectorycoach": _("Coaches in trajectories"),
         "accounts.loginattempt": _("Login attempts"),
         "accounts.formeremail": _("Former e-mail addresses"),
+        "accounts.profilechange": _("Earlier profile values"),
         "accounts.invitation": _("Invitations"),
         "account.emailaddress": _("E-mail addresses"),
         "account.emailconfirmation": _("E-mail address confirmations"),

@@ -19,6 +19,8 @@ from accounts.forms import AcceptInvitationForm, EmailChangeForm, InvitationForm
 from accounts.models import Language, ProfilePhoto
 from pluform.crypto.streaming import encrypted_file_response
 
+EARLIER_SHOWN = 20
+
 
 @never_cache
 @login_required
@@ -39,7 +41,12 @@ def profile(request):
             messages.success(request, _("Your profile has been saved."))
         return redirect("accounts:profile")
     mfa_on = Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists()
-    context = {"form": form, "has_photo": has_photo, "mfa_on": mfa_on}
+    context = {
+        "form": form,
+        "has_photo": has_photo,
+        "mfa_on": mfa_on,
+        "earlier_values": request.user.profile_changes.select_related("user")[:EARLIER_SHOWN],
+    }
     return render(request, "accounts/profile.html", context)
 
 
