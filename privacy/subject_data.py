@@ -308,5 +308,6 @@ def register_erasure_titles() -> None:
             "privacy.archivedownload": _("Downloads of copies of data"),
             "privacy.legalhold": _("Legal holds that ended"),
             "privacy.retentionnotice": _("Notices of the end of the retention period"),
+            "privacy.departure": _("Notices that a coachee left"),
         }
     )

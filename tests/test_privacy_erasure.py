@@ -259,6 +259,17 @@ def test_the_home_page_shows_ten_departures_with_the_same_queries_as_one(
     assert text.count("was erased, with all their data") == 10
 
 
+def test_a_coachs_own_notices_that_coachees_left_go_with_the_coachs_erasure(coach, coachee, seeded):
+    from privacy import receipts
+
+    erasure.erase(coachee, ground=Ground.SELF_SERVICE)
+    left = Erasure.objects.get()
+    Departure.objects.create(coach=coach, erasure=left)
+    done = erasure.erase(coach, ground=Ground.REQUEST)
+    assert not Departure.objects.exists()
+    assert ("Notices that a coachee left", 1) in receipts.rows(done.counts)
+
+
 def test_the_erased_coachee_can_no_longer_log_in(coachee, seeded):
     _client(coachee).post(ERASE, {"understood": "on"})
     response = Client().post(
