@@ -271,16 +271,17 @@ def _sessions_of(subject):
 
 def _records_beyond_the_account(subject):
     """What carries the person's e-mail address or name without pointing at the account."""
-    addresses = Q()
-    for address in _addresses(subject):
-        addresses |= Q(email__iexact=address)
-    yield LoginAttempt.objects.filter(Q(user=subject) | addresses)
-    yield Invitation.objects.filter(Q(accepted_user=subject) | addresses)
+    addresses = _addresses(subject)
+    by_address = Q()
+    for address in addresses:
+        by_address |= Q(email__iexact=address)
+    yield LoginAttempt.objects.filter(Q(user=subject) | by_address)
+    yield Invitation.objects.filter(Q(accepted_user=subject) | by_address)
     yield _sessions_of(subject)
     # Admin log entries name their object; those about erased records go with them
     # (privacy.erasure), these catch what names the person under another object.
     about_them = Q()
-    for address in _addresses(subject):
+    for address in addresses:
         about_them |= Q(object_repr__icontains=address)
     if subject.get_full_name():
         about_them |= Q(object_repr__icontains=subject.get_full_name())

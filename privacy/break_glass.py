@@ -47,7 +47,14 @@ def request_grant(requester, *, subject, reason: str, minutes: int, http_request
     grant = BreakGlassGrant.objects.create(
         requested_by=requester, subject=subject, reason=reason.strip(), minutes=minutes
     )
-    audit.record(http_request, Action.BREAK_GLASS, subject=subject, obj=grant, detail="requested")
+    audit.record(
+        http_request,
+        Action.BREAK_GLASS,
+        actor=requester,
+        subject=subject,
+        obj=grant,
+        detail="requested",
+    )
     emails.send(
         "break_glass_requested",
         User.objects.filter(role=APPROVER, is_active=True),
@@ -70,7 +77,12 @@ def _decide(grant, approver, state, http_request) -> None:
         grant.ends_at = now + grant.duration
     grant.save(update_fields=["state", "decided_by", "decided_at", "ends_at"])
     audit.record(
-        http_request, Action.BREAK_GLASS, subject=grant.subject_id, obj=grant, detail=state
+        http_request,
+        Action.BREAK_GLASS,
+        actor=approver,
+        subject=grant.subject_id,
+        obj=grant,
+        detail=state,
     )
     emails.send("break_glass_decided", [grant.requested_by], emails.break_glass_path(grant))
 
@@ -85,14 +97,21 @@ def refuse(grant, approver, *, http_request=None) -> None:
     _decide(grant, approver, BreakGlassGrant.State.REFUSED, http_request)
 
 
+@transaction.atomic
 def end(grant, user, *, http_request=None) -> None:
     """The requester (or an IT administrator) closes the window before its time."""
-    if not grant.is_active():
+    locked = BreakGlassGrant.objects.select_for_update().get(pk=grant.pk)
+    if not locked.is_active():
         raise ValidationError(_("This access is not active."))
     grant.state, grant.ends_at = BreakGlassGrant.State.ENDED, timezone.now()
     grant.save(update_fields=["state", "ends_at"])
     audit.record(
-        http_request, Action.BREAK_GLASS, subject=grant.subject_id, obj=grant, detail="ended"
+        http_request,
+        Action.BREAK_GLASS,
+        actor=user,
+        subject=grant.subject_id,
+        obj=grant,
+        detail="ended",
     )
 
 

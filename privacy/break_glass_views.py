@@ -122,7 +122,7 @@ def read(request, grant_id, section_name):
     """One section of the subject's data, read-only, a page at a time; every page read is
     a break-glass audit event."""
     found = access.get_active_grant_for(request.user, grant_id)
-    section = next((s for s in subject_data.sections() if s.name == section_name), None)
+    section = subject_data.section(section_name)
     if section is None:
         raise Http404
     try:

@@ -118,6 +118,10 @@ def unregister(name: str) -> None:
     _sections.pop(name, None)
 
 
+def section(name: str) -> Section | None:
+    return _sections.get(name)
+
+
 def sections() -> list[Section]:
     """In the order of registration (the apps' order in INSTALLED_APPS)."""
     return list(_sections.values())

@@ -201,13 +201,7 @@ def _request_through_the_hands(
     assert made.status == Status.WITH_ACCOUNT_MANAGER
 
     # The account manager passes it on from Pluform's queue.
-    _nav(mp, "Privacy", language)
-    jm.visit(f"{kind}-queue")
-    mp.get_by_role("region", name=_t("Waiting for you", language)).get_by_role(
-        "link", name=label, exact=True
-    ).click()
-    expect(mp).to_have_url(re.compile(rf"/privacy/requests/{made.uuid}/$"))
-    jm.visit(f"{kind}-request-with-account-manager")
+    _open_from_queue(mp, jm, made, label, language, f"{kind}-request-with-account-manager")
     _press(mp, "button", "Pass on", language)
     expect(_status(mp)).to_contain_text(
         _t("The request has been passed on to the IT administrator.", language)
@@ -217,14 +211,19 @@ def _request_through_the_hands(
     assert made.status == Status.WITH_IT_ADMIN
 
     # The IT administrator opens it from the queue.
-    _nav(ap, "Privacy", language)
-    ja.visit(f"{kind}-queue")
-    ap.get_by_role("region", name=_t("Waiting for you", language)).get_by_role(
+    _open_from_queue(ap, ja, made, label, language, f"{kind}-request-with-it-admin")
+    return made
+
+
+def _open_from_queue(page, journey, made, label, language, step):
+    """Pluform staff open the request from "Waiting for you" on their queue."""
+    _nav(page, "Privacy", language)
+    journey.visit(f"{made.kind}-queue")
+    page.get_by_role("region", name=_t("Waiting for you", language)).get_by_role(
         "link", name=label, exact=True
     ).click()
-    expect(ap).to_have_url(re.compile(rf"/privacy/requests/{made.uuid}/$"))
-    ja.visit(f"{kind}-request-with-it-admin")
-    return made
+    expect(page).to_have_url(re.compile(rf"/privacy/requests/{made.uuid}/$"))
+    journey.visit(step)
 
 
 def _finish(*journeys):
